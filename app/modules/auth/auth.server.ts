@@ -1,0 +1,129 @@
+import { redirect } from '@remix-run/node'
+import { parse } from 'cookie'
+import { describeWait, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { getRetryAfter, loginRateLimitKeys, recordFailure, resetRateLimit } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
+import {
+	createSession,
+	invalidateSession,
+	SESSION_COOKIE_NAME,
+	serializeBlankSessionCookie,
+	serializeSessionCookie,
+	validateSessionToken,
+} from './session.server.ts'
+
+export type AuthSession = NonNullable<Awaited<ReturnType<typeof validateSessionToken>>>['session']
+
+function readSessionToken(request: Request) {
+	const header = request.headers.get('Cookie')
+	return header ? (parse(header)[SESSION_COOKIE_NAME] ?? null) : null
+}
+
+/**
+ * The signed-in session, or null. `headers` carries a refreshed cookie when the session was
+ * extended (or a cleared one when it was not valid); loaders pass it on in their response.
+ */
+export async function getAuthSession(request: Request) {
+	const token = readSessionToken(request)
+	if (!token) return { session: null, headers: new Headers() }
+	const result = await validateSessionToken(token)
+	const headers = new Headers()
+	if (!result) headers.append('Set-Cookie', serializeBlankSessionCookie())
+	else if (result.refreshed) headers.append('Set-Cookie', serializeSessionCookie(token, result.session.expiresAt))
+	return { session: result?.session ?? null, headers }
+}
+
+function loginRedirect(request: Request) {
+	const url = new URL(request.url)
+	const redirectTo = `${url.pathname}${url.search}`
+	return redirect(`/login?${new URLSearchParams({ redirectTo })}`)
+}
+
+export async function requireSession(request: Request) {
+	const { session } = await getAuthSession(request)
+	if (!session) throw loginRedirect(request)
+	return session
+}
+
+export async function requireAnonymous(request: Request) {
+	const { session } = await getAuthSession(request)
+	if (session) throw redirect('/')
+}
+
+export class EmailTakenError extends Error {}
+
+export async function signUp({ name, email, password }: { name: string; email: string; password: string }) {
+	const passwordHash = await hashPassword(password)
+	return prisma.user
+		.create({ data: { name, email, passwordHash }, select: { id: true, email: true, name: true } })
+		.catch((error: unknown) => {
+			if (isUniqueConstraintError(error)) throw new EmailTakenError('An account with this email address already exists')
+			throw error
+		})
+}
+
+export type LoginResult =
+	| { status: 'ok'; userId: string }
+	| { status: 'invalid' }
+	| { status: 'rate-limited'; retryAfterSeconds: number; message: string }
+
+function rateLimited(retryAfterSeconds: number): LoginResult {
+	return {
+		status: 'rate-limited',
+		retryAfterSeconds,
+		message: `Too many failed log-in attempts. For your security, wait ${describeWait(retryAfterSeconds)} and try again.`,
+	}
+}
+
+/** Checks credentials under the failed-login limits (per account and per IP address). */
+export async function verifyLogin({ email, password, ip }: { email: string; password: string; ip: string }): Promise<LoginResult> {
+	const keys = loginRateLimitKeys(email, ip)
+	const wait = await getRetryAfter(keys, LOGIN_FAILURE_POLICY)
+	if (wait > 0) return rateLimited(wait)
+
+	const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } })
+	const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password)
+	if (!user || !valid) {
+		await recordFailure(keys, LOGIN_FAILURE_POLICY)
+		return { status: 'invalid' }
+	}
+	await resetRateLimit(keys[0]!)
+	return { status: 'ok', userId: user.id }
+}
+
+/** Starts a session and answers with a redirect that sets its cookie. */
+export async function startSession(request: Request, userId: string, redirectTo = '/') {
+	const { token, session } = await createSession(userId, request.headers.get('User-Agent'))
+	return redirect(redirectTo, { headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) } })
+}
+
+export async function logout(request: Request) {
+	const token = readSessionToken(request)
+	if (token) {
+		const result = await validateSessionToken(token)
+		if (result) await invalidateSession(result.session.id)
+	}
+	return redirect('/', { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
+}
+
+export async function changePassword({
+	userId,
+	sessionId,
+	currentPassword,
+	newPassword,
+}: {
+	userId: string
+	sessionId: string
+	currentPassword: string
+	newPassword: string
+}) {
+	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } })
+	if (!(await verifyPassword(user.passwordHash, currentPassword))) return { ok: false as const }
+	const passwordHash = await hashPassword(newPassword)
+	await prisma.$transaction([
+		prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }),
+		prisma.session.deleteMany({ where: { userId, id: { not: sessionId } } }),
+	])
+	return { ok: true as const }
+}

@@ -1,0 +1,21 @@
+import { hash, verify, Algorithm } from '@node-rs/argon2'
+
+// OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
+const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
+
+export function hashPassword(password: string) {
+	return hash(password, ARGON2_OPTIONS)
+}
+
+export function verifyPassword(passwordHash: string, password: string) {
+	return verify(passwordHash, password).catch(() => false)
+}
+
+let dummyHash: Promise<string> | undefined
+
+/** Spends the same time as a real check when the account does not exist, so timing reveals nothing. */
+export async function verifyAgainstDummy(password: string) {
+	dummyHash ??= hashPassword('bulwark dummy password for timing')
+	await verifyPassword(await dummyHash, password)
+	return false
+}

@@ -1,0 +1,79 @@
+import { serialize } from 'cookie'
+import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import { isSessionExpired, newSessionExpiry, shouldExtendSession } from './session-expiry.ts'
+import { generateToken, hashToken } from './session-token.server.ts'
+
+export const SESSION_COOKIE_NAME = 'bulwark_session'
+
+const sessionUserSelect = { id: true, email: true, name: true } as const
+
+export async function createSession(userId: string, userAgent?: string | null) {
+	const token = generateToken()
+	const session = await prisma.session.create({
+		data: {
+			id: hashToken(token),
+			userId,
+			expiresAt: newSessionExpiry(new Date()),
+			userAgent: userAgent?.slice(0, 300) ?? null,
+		},
+		select: { id: true, expiresAt: true },
+	})
+	return { token, session }
+}
+
+/**
+ * Looks the cookie's token up by its hash. Expired sessions are deleted; sessions past half of
+ * their life are extended, and `refreshed` tells the caller to send the cookie again.
+ */
+export async function validateSessionToken(token: string) {
+	const id = hashToken(token)
+	const session = await prisma.session.findUnique({
+		where: { id },
+		select: { id: true, expiresAt: true, currentOrganisationId: true, user: { select: sessionUserSelect } },
+	})
+	if (!session) return null
+	const now = new Date()
+	if (isSessionExpired(session.expiresAt, now)) {
+		await prisma.session.deleteMany({ where: { id } })
+		return null
+	}
+	if (shouldExtendSession(session.expiresAt, now)) {
+		session.expiresAt = newSessionExpiry(now)
+		await prisma.session.update({ where: { id }, data: { expiresAt: session.expiresAt }, select: { id: true } })
+		return { session, refreshed: true }
+	}
+	return { session, refreshed: false }
+}
+
+export async function invalidateSession(sessionId: string) {
+	await prisma.session.deleteMany({ where: { id: sessionId } })
+}
+
+/** Ends every session of the user except, optionally, the one in use. */
+export async function invalidateOtherSessions(userId: string, keepSessionId?: string) {
+	const { count } = await prisma.session.deleteMany({
+		where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+	})
+	return count
+}
+
+export function serializeSessionCookie(token: string, expiresAt: Date) {
+	return serialize(SESSION_COOKIE_NAME, token, {
+		httpOnly: true,
+		sameSite: 'lax',
+		path: '/',
+		secure: getEnv().NODE_ENV === 'production',
+		expires: expiresAt,
+	})
+}
+
+export function serializeBlankSessionCookie() {
+	return serialize(SESSION_COOKIE_NAME, '', {
+		httpOnly: true,
+		sameSite: 'lax',
+		path: '/',
+		secure: getEnv().NODE_ENV === 'production',
+		maxAge: 0,
+	})
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+const booleanFlag = z
+	.enum(['true', 'false', '1', '0', ''])
+	.optional()
+	.transform((value) => value === 'true' || value === '1')
+
+const EnvSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded database)')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	PGLITE_DATA_DIR: z.string().min(1).default('./data/pglite'),
+	APP_URL: z.string().url('APP_URL must be an absolute URL such as https://training.example.com').optional(),
+	TRUST_PROXY: booleanFlag,
+	SMTP_URL: z
+		.string()
+		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	MAIL_FROM: z.string().min(3).default('Bulwark <no-reply@localhost>'),
+	MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+let cached: Env | undefined
+
+/** Reads and validates the environment once; an invalid value stops start-up with a readable list. */
+export function getEnv(): Env {
+	if (cached) return cached
+	const parsed = EnvSchema.safeParse(process.env)
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+		throw new Error(`Invalid environment variables:\n${problems.join('\n')}`)
+	}
+	cached = parsed.data
+	return cached
+}

@@ -1,0 +1,25 @@
+import { vitePlugin as remix } from '@remix-run/dev'
+import { defineConfig } from 'vite'
+
+declare module '@remix-run/node' {
+	interface Future {
+		v3_singleFetch: true
+	}
+}
+
+export default defineConfig({
+	build: { target: 'es2022', cssMinify: true },
+	server: { watch: { ignored: ['**/data/**', '**/playwright-report/**', '**/test-results/**'] } },
+	plugins: [
+		remix({
+			ignoredRouteFiles: ['**/*.test.{ts,tsx}', '**/.*'],
+			future: {
+				v3_fetcherPersist: true,
+				v3_relativeSplatPath: true,
+				v3_throwAbortReason: true,
+				v3_singleFetch: true,
+				v3_lazyRouteDiscovery: true,
+			},
+		}),
+	],
+})

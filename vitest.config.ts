@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['app/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+					environment: 'node',
+				},
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['test/integration/**/*.test.ts'],
+					environment: 'node',
+					// Each worker gets its own in-memory PGlite unless DATABASE_URL points at a server.
+					env: { PGLITE_DATA_DIR: 'memory://' },
+					setupFiles: ['test/setup/integration.ts'],
+					testTimeout: 30_000,
+					hookTimeout: 60_000,
+				},
+			},
+		],
+	},
+})
