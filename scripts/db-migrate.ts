@@ -1,3 +1,4 @@
+import 'dotenv/config'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { getEmbeddedDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'

@@ -24,7 +24,8 @@ function createPrismaClient() {
 	const { DATABASE_URL } = getEnv()
 	const adapter = DATABASE_URL
 		? new PrismaPg({ connectionString: DATABASE_URL })
-		: new PrismaPGlite(getEmbeddedDatabase())
+		: // pglite-prisma-adapter 0.6 is typed against Prisma 6.10's adapter interface; the runtime contract is the same.
+			(new PrismaPGlite(getEmbeddedDatabase()) as unknown as PrismaPg)
 	return new PrismaClient({ adapter })
 }
 

@@ -77,3 +77,11 @@ export function serializeBlankSessionCookie() {
 		maxAge: 0,
 	})
 }
+
+export function listUserSessions(userId: string) {
+	return prisma.session.findMany({
+		where: { userId, expiresAt: { gt: new Date() } },
+		orderBy: { createdAt: 'desc' },
+		select: { id: true, createdAt: true, userAgent: true },
+	})
+}

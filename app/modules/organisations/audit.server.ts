@@ -1,0 +1,56 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { prisma } from '#app/utils/db.server.ts'
+
+export const AUDIT_ACTIONS = {
+	'organisation.created': 'Created the organisation',
+	'department.created': 'Created a department',
+	'invitation.created': 'Invited a member',
+	'invitation.revoked': 'Revoked an invitation',
+	'invitation.accepted': 'Accepted an invitation',
+	'member.role_changed': 'Changed a role',
+	'member.department_changed': 'Changed a department',
+	'member.deactivated': 'Deactivated a member',
+	'member.reactivated': 'Reactivated a member',
+} as const
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS
+
+type Db = Prisma.TransactionClient | typeof prisma
+
+export interface AuditEntry {
+	organisationId: string
+	actorId: string | null
+	action: AuditAction
+	targetUserId?: string | null
+	targetLabel?: string | null
+	details?: Prisma.InputJsonObject
+}
+
+/** Written in the same transaction as the change it records, so neither exists without the other. */
+export async function recordAuditEvent(db: Db, entry: AuditEntry) {
+	await db.auditEvent.create({ data: entry, select: { id: true } })
+}
+
+export const AUDIT_PAGE_SIZE = 50
+
+export async function listAuditEvents(organisationId: string, page: number) {
+	const [events, total] = await Promise.all([
+		prisma.auditEvent.findMany({
+			where: { organisationId },
+			orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+			skip: (page - 1) * AUDIT_PAGE_SIZE,
+			take: AUDIT_PAGE_SIZE,
+			select: {
+				id: true,
+				action: true,
+				targetLabel: true,
+				details: true,
+				createdAt: true,
+				actor: { select: { name: true, email: true } },
+				targetUser: { select: { name: true, email: true } },
+			},
+		}),
+		prisma.auditEvent.count({ where: { organisationId } }),
+	])
+	return { events, total, pageCount: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)) }
+}

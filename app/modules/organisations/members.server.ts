@@ -1,0 +1,150 @@
+import type { Role } from '#app/generated/prisma/enums.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { recordAuditEvent } from './audit.server.ts'
+import { ROLE_LABELS } from './roles.ts'
+
+export class MemberChangeError extends Error {}
+
+export function listMembers(organisationId: string) {
+	return prisma.membership.findMany({
+		where: { organisationId },
+		orderBy: [{ deactivatedAt: { sort: 'desc', nulls: 'first' } }, { user: { name: 'asc' } }],
+		select: {
+			id: true,
+			role: true,
+			joinedAt: true,
+			deactivatedAt: true,
+			department: { select: { id: true, name: true } },
+			user: { select: { id: true, name: true, email: true } },
+		},
+	})
+}
+
+export function listDepartments(organisationId: string) {
+	return prisma.department.findMany({
+		where: { organisationId },
+		orderBy: { name: 'asc' },
+		select: { id: true, name: true, _count: { select: { memberships: { where: { deactivatedAt: null } } } } },
+	})
+}
+
+/** A department id from a form is only accepted when it belongs to this organisation. */
+export async function assertDepartmentInOrganisation(organisationId: string, departmentId: string | null) {
+	if (!departmentId) return
+	const department = await prisma.department.findFirst({
+		where: { id: departmentId, organisationId },
+		select: { id: true },
+	})
+	if (!department) throw new MemberChangeError('That department does not exist in this organisation.')
+}
+
+export async function createDepartment({ organisationId, actorId, name }: { organisationId: string; actorId: string; name: string }) {
+	const existing = await prisma.department.findFirst({
+		where: { organisationId, name: { equals: name, mode: 'insensitive' } },
+		select: { id: true },
+	})
+	if (existing) throw new MemberChangeError(`There is already a department called “${name}”.`)
+	return prisma.$transaction(async (tx) => {
+		const department = await tx.department.create({ data: { organisationId, name }, select: { id: true, name: true } })
+		await recordAuditEvent(tx, { organisationId, actorId, action: 'department.created', targetLabel: name })
+		return department
+	})
+}
+
+async function findMembership(organisationId: string, membershipId: string) {
+	const membership = await prisma.membership.findFirst({
+		where: { id: membershipId, organisationId },
+		select: {
+			id: true,
+			role: true,
+			deactivatedAt: true,
+			departmentId: true,
+			department: { select: { name: true } },
+			user: { select: { id: true, email: true } },
+		},
+	})
+	if (!membership) throw notFound('That member is not in this organisation.')
+	return membership
+}
+
+/** An organisation must always keep one active admin, or nobody could manage it again. */
+async function assertAnotherAdminRemains(organisationId: string, membershipId: string) {
+	const otherAdmins = await prisma.membership.count({
+		where: { organisationId, role: 'ADMIN', deactivatedAt: null, id: { not: membershipId } },
+	})
+	if (otherAdmins === 0) throw new MemberChangeError('Every organisation needs at least one active admin. Make someone else an admin first.')
+}
+
+export async function updateMember({
+	organisationId,
+	actorId,
+	membershipId,
+	role,
+	departmentId,
+}: {
+	organisationId: string
+	actorId: string
+	membershipId: string
+	role: Role
+	departmentId: string | null
+}) {
+	const membership = await findMembership(organisationId, membershipId)
+	await assertDepartmentInOrganisation(organisationId, departmentId)
+	if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAnotherAdminRemains(organisationId, membershipId)
+
+	const updated = await prisma.$transaction(async (tx) => {
+		const result = await tx.membership.update({
+			where: { id: membership.id },
+			data: { role, departmentId },
+			select: { department: { select: { name: true } } },
+		})
+		const target = { organisationId, actorId, targetUserId: membership.user.id, targetLabel: membership.user.email }
+		if (membership.role !== role) {
+			await recordAuditEvent(tx, {
+				...target,
+				action: 'member.role_changed',
+				details: { from: ROLE_LABELS[membership.role], to: ROLE_LABELS[role] },
+			})
+		}
+		if (membership.departmentId !== departmentId) {
+			await recordAuditEvent(tx, {
+				...target,
+				action: 'member.department_changed',
+				details: { from: membership.department?.name ?? null, to: result.department?.name ?? null },
+			})
+		}
+		return result
+	})
+	return updated
+}
+
+export async function setMemberActive({
+	organisationId,
+	actorId,
+	membershipId,
+	active,
+}: {
+	organisationId: string
+	actorId: string
+	membershipId: string
+	active: boolean
+}) {
+	const membership = await findMembership(organisationId, membershipId)
+	if (active === (membership.deactivatedAt === null)) return
+	if (!active && membership.role === 'ADMIN') await assertAnotherAdminRemains(organisationId, membershipId)
+	await prisma.$transaction(async (tx) => {
+		await tx.membership.update({
+			where: { id: membership.id },
+			data: { deactivatedAt: active ? null : new Date() },
+			select: { id: true },
+		})
+		await recordAuditEvent(tx, {
+			organisationId,
+			actorId,
+			action: active ? 'member.reactivated' : 'member.deactivated',
+			targetUserId: membership.user.id,
+			targetLabel: membership.user.email,
+		})
+	})
+}

@@ -1,0 +1,105 @@
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { GeneralErrorBoundary } from './components/error-boundary.tsx'
+import { SiteHeader } from './components/header.tsx'
+import { getAuthSession } from './modules/auth/auth.server.ts'
+import { listUserOrganisations } from './modules/organisations/membership.server.ts'
+import appStylesHref from './styles/app.css?url'
+import { consumeFlash } from './utils/flash.server.ts'
+import { useNonce } from './utils/nonce-provider.tsx'
+
+export const links: LinksFunction = () => [
+	{ rel: 'stylesheet', href: appStylesHref },
+	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export const meta: MetaFunction = () => [
+	{ title: 'Bulwark · Security-awareness training' },
+	{ name: 'description', content: 'Security-awareness training and minimum-training compliance you can show.' },
+]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const [{ session, headers }, { flash, headers: flashHeaders }] = await Promise.all([
+		getAuthSession(request),
+		consumeFlash(request),
+	])
+	for (const cookie of flashHeaders.getSetCookie()) headers.append('Set-Cookie', cookie)
+	const organisations = session ? await listUserOrganisations(session.user.id) : []
+	return data(
+		{
+			user: session ? { name: session.user.name, email: session.user.email } : null,
+			organisations,
+			currentOrganisationId: session?.currentOrganisationId ?? null,
+			flash,
+		},
+		{ headers },
+	)
+}
+
+function Document({ children }: { children: ReactNode }) {
+	const nonce = useNonce()
+	return (
+		<html lang="en">
+			<head>
+				<meta charSet="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<Meta />
+				<Links />
+			</head>
+			<body>
+				<a href="#main" className="skip-link">
+					Skip to content
+				</a>
+				{children}
+				<ScrollRestoration nonce={nonce} />
+				<Scripts nonce={nonce} />
+			</body>
+		</html>
+	)
+}
+
+function Layout({ children }: { children: ReactNode }) {
+	const rootData = useRouteLoaderData<typeof loader>('root')
+	return (
+		<>
+			<SiteHeader
+				user={rootData?.user ?? null}
+				organisations={rootData?.organisations ?? []}
+				currentOrganisationId={rootData?.currentOrganisationId ?? null}
+			/>
+			<main id="main" tabIndex={-1}>
+				{rootData?.flash ? (
+					<p role={rootData.flash.type === 'error' ? 'alert' : 'status'} className={`flash flash-${rootData.flash.type}`}>
+						{rootData.flash.message}
+					</p>
+				) : null}
+				{children}
+			</main>
+			<footer className="site-footer">
+				<p>Bulwark: open-source security-awareness training, in the spirit of the Charter of Trust.</p>
+			</footer>
+		</>
+	)
+}
+
+export default function App() {
+	useLoaderData<typeof loader>()
+	return (
+		<Document>
+			<Layout>
+				<Outlet />
+			</Layout>
+		</Document>
+	)
+}
+
+export function ErrorBoundary() {
+	return (
+		<Document>
+			<Layout>
+				<GeneralErrorBoundary />
+			</Layout>
+		</Document>
+	)
+}

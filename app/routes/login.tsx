@@ -1,0 +1,81 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { Field } from '#app/components/forms.tsx'
+import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
+import { LoginSchema } from '#app/modules/auth/schemas.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Log in · Bulwark' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	await requireAnonymous(request)
+	return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+	await requireAnonymous(request)
+	const submission = parseWithZod(await request.formData(), { schema: LoginSchema })
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
+	}
+	const { email, password, redirectTo } = submission.value
+	const login = await verifyLogin({ email, password, ip: context.clientIp })
+	if (login.status === 'rate-limited') {
+		return data(
+			{ result: submission.reply({ formErrors: [login.message], hideFields: ['password'] }) },
+			{ status: 429, headers: { 'Retry-After': String(login.retryAfterSeconds) } },
+		)
+	}
+	if (login.status === 'invalid') {
+		return data(
+			{ result: submission.reply({ formErrors: ['The email address or password is incorrect.'], hideFields: ['password'] }) },
+			{ status: 400 },
+		)
+	}
+	return startSession(request, login.userId, redirectTo ?? '/')
+}
+
+export default function LoginPage() {
+	const actionData = useActionData<typeof action>()
+	const [searchParams] = useSearchParams()
+	const navigation = useNavigation()
+	const [form, fields] = useForm({
+		id: 'login',
+		lastResult: actionData?.result,
+		constraint: getZodConstraint(LoginSchema),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+	})
+	return (
+		<div className="card narrow">
+			<h1>Log in</h1>
+			<Form method="POST" {...getFormProps(form)}>
+				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+				{form.errors?.length ? (
+					<p id={form.errorId} role="alert" className="form-error">
+						{form.errors.join(' ')}
+					</p>
+				) : null}
+				<Field label="Email" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }} />
+				<Field
+					label="Password"
+					errors={fields.password.errors}
+					inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'current-password' }}
+				/>
+				<button type="submit" disabled={navigation.state === 'submitting'}>
+					Log in
+				</button>
+			</Form>
+			<p>
+				New here? <Link to={`/signup?${searchParams}`}>Create an account</Link>
+			</p>
+		</div>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

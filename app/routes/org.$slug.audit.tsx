@@ -1,0 +1,86 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { AUDIT_ACTIONS, listAuditEvents } from '#app/modules/organisations/audit.server.ts'
+import { requireMembership } from '#app/modules/organisations/membership.server.ts'
+import { canAdminister } from '#app/modules/organisations/roles.ts'
+import { badRequest } from '#app/utils/http.server.ts'
+
+const PageSchema = z.coerce.number().int().min(1).max(100_000).catch(Number.NaN)
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { organisation } = await requireMembership(request, params.slug, {
+		allow: canAdminister,
+		forbiddenMessage: 'Only admins can read the audit log.',
+	})
+	const page = PageSchema.parse(new URL(request.url).searchParams.get('page') ?? 1)
+	if (Number.isNaN(page)) throw badRequest('The page number must be a whole number from 1.')
+	const { events, pageCount } = await listAuditEvents(organisation.id, page)
+	return {
+		page,
+		pageCount,
+		events: events.map((event) => ({
+			...event,
+			description: AUDIT_ACTIONS[event.action as keyof typeof AUDIT_ACTIONS] ?? event.action,
+		})),
+	}
+}
+
+function formatDetails(details: unknown) {
+	if (!details || typeof details !== 'object') return ''
+	const { from, to, role } = details as Record<string, unknown>
+	if (from !== undefined || to !== undefined) return `${from ?? 'none'} → ${to ?? 'none'}`
+	return role ? `as ${role}` : ''
+}
+
+export default function AuditLogPage() {
+	const { events, page, pageCount } = useLoaderData<typeof loader>()
+	return (
+		<section>
+			<h2>Audit log</h2>
+			<p className="muted">Every privileged action in this organisation, newest first.</p>
+			<div className="table-wrap">
+				<table>
+					<thead>
+						<tr>
+							<th scope="col">When (UTC)</th>
+							<th scope="col">Who</th>
+							<th scope="col">Action</th>
+							<th scope="col">Target</th>
+							<th scope="col">Details</th>
+						</tr>
+					</thead>
+					<tbody>
+						{events.map((event) => (
+							<tr key={event.id}>
+								<td>
+									<time dateTime={new Date(event.createdAt).toISOString()}>
+										{new Date(event.createdAt).toISOString().slice(0, 16).replace('T', ' ')}
+									</time>
+								</td>
+								<td>{event.actor ? `${event.actor.name} (${event.actor.email})` : 'A deleted account'}</td>
+								<td>{event.description}</td>
+								<td>{event.targetUser?.email ?? event.targetLabel ?? ''}</td>
+								<td>{formatDetails(event.details)}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+			{pageCount > 1 ? (
+				<nav aria-label="Audit log pages" className="actions">
+					{page > 1 ? <Link to={`?page=${page - 1}`}>Newer</Link> : null}
+					<span>
+						Page {page} of {pageCount}
+					</span>
+					{page < pageCount ? <Link to={`?page=${page + 1}`}>Older</Link> : null}
+				</nav>
+			) : null}
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,148 @@
+import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorList } from '#app/components/forms.tsx'
+import { requireMembership } from '#app/modules/organisations/membership.server.ts'
+import { listDepartments, listMembers, MemberChangeError, setMemberActive, updateMember } from '#app/modules/organisations/members.server.ts'
+import { canAdminister, canSeeMembers, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
+import { redirectWithFlash } from '#app/utils/flash.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { organisation, membership } = await requireMembership(request, params.slug, {
+		allow: canSeeMembers,
+		forbiddenMessage: 'Only managers and admins can see the member list.',
+	})
+	const [members, departments] = await Promise.all([listMembers(organisation.id), listDepartments(organisation.id)])
+	return { members, departments, isAdmin: canAdminister(membership.role), ownMembershipId: membership.id }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { organisation, user } = await requireMembership(request, params.slug, {
+		allow: canAdminister,
+		forbiddenMessage: 'Only admins can change members.',
+	})
+	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
+	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+	const change = submission.value
+	try {
+		if (change.intent === 'update') {
+			await updateMember({ organisationId: organisation.id, actorId: user.id, ...change })
+		} else {
+			await setMemberActive({ organisationId: organisation.id, actorId: user.id, ...change })
+		}
+	} catch (error) {
+		if (!(error instanceof MemberChangeError)) throw error
+		return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 400 })
+	}
+	const message =
+		change.intent === 'update' ? 'Member updated.' : change.active ? 'Member reactivated.' : 'Member deactivated: they can no longer open this organisation.'
+	return redirectWithFlash(`/org/${organisation.slug}/members`, { type: 'success', message })
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
+
+function MemberEditor({ member, departments }: { member: LoaderData['members'][number]; departments: LoaderData['departments'] }) {
+	const [form, fields] = useForm({
+		id: `member-${member.id}`,
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateMemberSchema }),
+		defaultValue: { role: member.role, departmentId: member.department?.id ?? '' },
+	})
+	return (
+		<Form method="POST" {...getFormProps(form)} className="inline-form">
+			<input type="hidden" name="intent" value="update" />
+			<input type="hidden" name="membershipId" value={member.id} />
+			<label className="visually-hidden" htmlFor={fields.role.id}>
+				Role of {member.user.name}
+			</label>
+			<select {...getSelectProps(fields.role)}>
+				{ROLES.map((role) => (
+					<option key={role} value={role}>
+						{ROLE_LABELS[role]}
+					</option>
+				))}
+			</select>
+			<label className="visually-hidden" htmlFor={fields.departmentId.id}>
+				Department of {member.user.name}
+			</label>
+			<select {...getSelectProps(fields.departmentId)}>
+				<option value="">No department</option>
+				{departments.map((department) => (
+					<option key={department.id} value={department.id}>
+						{department.name}
+					</option>
+				))}
+			</select>
+			<button type="submit" className="button-small">
+				Save
+			</button>
+		</Form>
+	)
+}
+
+export default function MembersPage() {
+	const { members, departments, isAdmin, ownMembershipId } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const formErrors = actionData?.result.error?.[''] ?? null
+	return (
+		<section aria-labelledby="members-title">
+			<h2 id="members-title">Members ({members.filter((member) => !member.deactivatedAt).length} active)</h2>
+			{formErrors ? (
+				<div role="alert" className="form-error">
+					<ErrorList errors={formErrors} />
+				</div>
+			) : null}
+			<div className="table-wrap">
+				<table>
+					<thead>
+						<tr>
+							<th scope="col">Name</th>
+							<th scope="col">Email</th>
+							<th scope="col">{isAdmin ? 'Role and department' : 'Role'}</th>
+							{isAdmin ? null : <th scope="col">Department</th>}
+							<th scope="col">Status</th>
+						</tr>
+					</thead>
+					<tbody>
+						{members.map((member) => (
+							<tr key={member.id}>
+								<td>{member.user.name}</td>
+								<td>{member.user.email}</td>
+								{isAdmin ? (
+									<td>
+										<MemberEditor member={member} departments={departments} />
+									</td>
+								) : (
+									<>
+										<td>{ROLE_LABELS[member.role]}</td>
+										<td>{member.department?.name ?? '—'}</td>
+									</>
+								)}
+								<td>
+									{member.deactivatedAt ? <span className="badge badge-inactive">Deactivated</span> : <span className="badge">Active</span>}
+									{isAdmin && member.id !== ownMembershipId ? (
+										<Form method="POST" className="inline-form">
+											<input type="hidden" name="intent" value="set-active" />
+											<input type="hidden" name="membershipId" value={member.id} />
+											<input type="hidden" name="active" value={member.deactivatedAt ? 'true' : 'false'} />
+											<button type="submit" className={`button-small ${member.deactivatedAt ? 'button-secondary' : 'button-danger'}`}>
+												{member.deactivatedAt ? 'Reactivate' : 'Deactivate'}
+												<span className="visually-hidden"> {member.user.name}</span>
+											</button>
+										</Form>
+									) : null}
+								</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

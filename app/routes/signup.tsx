@@ -1,0 +1,87 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorList, Field } from '#app/components/forms.tsx'
+import { EmailTakenError, requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
+import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
+import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	await requireAnonymous(request)
+	return null
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	await requireAnonymous(request)
+	const submission = parseWithZod(await request.formData(), {
+		schema: SignupSchema.superRefine((value, ctx) => {
+			const problem = findPasswordProblem(value.password, value)
+			if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })
+		}),
+	})
+	if (submission.status !== 'success') {
+		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
+	}
+	const { name, email, password, redirectTo } = submission.value
+	try {
+		const user = await signUp({ name, email, password })
+		return await startSession(request, user.id, redirectTo ?? '/')
+	} catch (error) {
+		if (!(error instanceof EmailTakenError)) throw error
+		return data(
+			{
+				result: submission.reply({
+					fieldErrors: { email: ['An account with this email address already exists. Log in instead.'] },
+					hideFields: ['password'],
+				}),
+			},
+			{ status: 400 },
+		)
+	}
+}
+
+export default function SignupPage() {
+	const actionData = useActionData<typeof action>()
+	const [searchParams] = useSearchParams()
+	const navigation = useNavigation()
+	const [form, fields] = useForm({
+		id: 'signup',
+		lastResult: actionData?.result,
+		constraint: getZodConstraint(SignupSchema),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+	})
+	return (
+		<div className="card narrow">
+			<h1>Create your account</h1>
+			<p className="muted">Free modules need nothing more than an account. You can create or join an organisation later.</p>
+			<Form method="POST" {...getFormProps(form)}>
+				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+				<Field label="Name" errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
+				<Field label="Email" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'email' }} />
+				<Field
+					label="Password"
+					hint={`At least ${PASSWORD_MIN_LENGTH} characters. A passphrase of a few unrelated words is strong and easy to remember.`}
+					errors={fields.password.errors}
+					inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }}
+				/>
+				<ErrorList id={form.errorId} errors={form.errors} />
+				<button type="submit" disabled={navigation.state === 'submitting'}>
+					Sign up
+				</button>
+			</Form>
+			<p>
+				Already have an account? <Link to={`/login?${searchParams}`}>Log in</Link>
+			</p>
+		</div>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

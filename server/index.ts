@@ -1,0 +1,83 @@
+import 'dotenv/config'
+import crypto from 'node:crypto'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
+import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
+import { getEmbeddedDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
+
+const env = getEnv()
+const production = env.NODE_ENV === 'production'
+
+// The embedded database migrates itself; a PostgreSQL server is migrated by `npm run db:migrate`
+// as a deployment step (docs/decisions/003-migrations.md).
+if (usesEmbeddedDatabase()) {
+	try {
+		const { applied } = await applyMigrations(await configuredMigrationDriver())
+		if (applied.length > 0) console.log(`Applied ${applied.length} migration(s) to the embedded database.`)
+	} catch (error) {
+		console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error)
+		process.exit(1)
+	}
+}
+
+const viteDevServer = production
+	? undefined
+	: await import('vite').then((vite) => vite.createServer({ server: { middlewareMode: true } }))
+
+// A variable path keeps esbuild from bundling the Remix build into the server bundle.
+const REMIX_BUILD_PATH = '../build/server/index.js'
+
+const app = express()
+app.disable('x-powered-by')
+if (env.TRUST_PROXY) app.set('trust proxy', true)
+
+app.use((_req, res, next) => {
+	res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
+	next()
+})
+app.use(securityHeaders({ production }))
+app.use(permissionsPolicy)
+app.use(compression())
+app.use(rejectForeignOrigins({ trustProxy: env.TRUST_PROXY }))
+app.use(limitBodySize(env.MAX_BODY_BYTES))
+
+if (viteDevServer) {
+	app.use(viteDevServer.middlewares)
+} else {
+	// Remix fingerprints its assets, so they can be cached for a year.
+	app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }))
+	app.use(express.static('build/client', { maxAge: '1h' }))
+}
+
+app.all(
+	'*',
+	createRequestHandler({
+		build: viteDevServer
+			? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+			: ((await import(REMIX_BUILD_PATH)) as ServerBuild),
+		mode: env.NODE_ENV,
+		getLoadContext: (req, res) => ({
+			cspNonce: res.locals.cspNonce as string,
+			clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+		}),
+	}),
+)
+
+const server = app.listen(env.PORT, () => {
+	console.log(`Bulwark is listening on http://localhost:${env.PORT} (${usesEmbeddedDatabase() ? 'embedded database' : 'PostgreSQL'})`)
+})
+
+// Close PGlite cleanly so its data directory is consistent for the next start.
+async function shutdown() {
+	server.close()
+	await viteDevServer?.close()
+	if (usesEmbeddedDatabase()) await getEmbeddedDatabase().close()
+	process.exit(0)
+}
+process.once('SIGTERM', shutdown)
+process.once('SIGINT', shutdown)
