@@ -17,9 +17,12 @@ function isRepetitiveOrSequential(password: string) {
 	})
 }
 
-/** "Password2024!" is "password" with decoration; attackers try those first. */
+/**
+ * "Password2024!" is "password" with decoration; attackers try those first. Letters are matched
+ * by Unicode class: ASCII-only \W also stripped the "É" of "Élodie" and every Cyrillic letter.
+ */
 function commonCore(password: string) {
-	return password.toLowerCase().replace(/^[\d\W_]+|[\d\W_]+$/g, '')
+	return password.toLowerCase().replace(/^[^\p{L}\p{M}]+|[^\p{L}\p{M}]+$/gu, '')
 }
 
 /**
