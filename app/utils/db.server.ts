@@ -31,7 +31,10 @@ function createPrismaClient() {
 
 export const prisma = remember('prisma', createPrismaClient)
 
-/** A write refused by a unique index (Prisma's P2002), e.g. two sign-ups with one email at once. */
+/**
+ * A write refused by a unique index, e.g. two sign-ups with one email at once: Prisma's P2002, or on
+ * PGlite (whose adapter does not map error kinds) the raw driver error with SQLSTATE 23505.
+ */
 export function isUniqueConstraintError(error: unknown) {
-	return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002'
+	return typeof error === 'object' && error !== null && (('code' in error && error.code === 'P2002') || (error as { cause?: { code?: unknown } }).cause?.code === '23505')
 }
