@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test'
+import { newUser, signUp, uniqueId } from './helpers/accounts.ts'
+
+test('an admin creates an organisation and a colleague joins through an invitation link', async ({ page, browser, baseURL }) => {
+	const admin = newUser('Admin')
+	const colleague = newUser('Colleague')
+	const organisationName = `Acme ${uniqueId()}`
+
+	await signUp(page, admin)
+
+	await page.getByRole('main').getByRole('link', { name: 'Create an organisation' }).click()
+	await page.getByLabel('Organisation name').fill(organisationName)
+	await page.getByRole('button', { name: 'Create organisation' }).click()
+	await expect(page).toHaveURL(/\/org\/[\w-]+$/)
+	await expect(page.getByRole('status')).toContainText(`${organisationName} is ready`)
+	await expect(page.getByRole('heading', { level: 1, name: organisationName })).toBeVisible()
+	const organisationUrl = page.url()
+
+	const orgNav = page.getByRole('navigation', { name: 'Organisation' })
+	await orgNav.getByRole('link', { name: 'Invitations' }).click()
+	await expect(page).toHaveURL(`${organisationUrl}/invitations`)
+	await page.getByLabel('Email').fill(colleague.email)
+	await page.getByLabel('Role').selectOption({ label: 'Learner' })
+	await page.getByRole('button', { name: 'Create invitation link' }).click()
+	await expect(page.getByRole('status')).toContainText(`Invitation created for ${colleague.email}`)
+	const linkInput = page.getByLabel('Invitation link')
+	await expect(linkInput).toHaveValue(new RegExp(`^${baseURL}/invitations/\\S+$`))
+	const link = await linkInput.inputValue()
+
+	// The colleague opens the link in a browser of their own.
+	const colleagueContext = await browser.newContext()
+	try {
+		const colleaguePage = await colleagueContext.newPage()
+		await colleaguePage.goto(link)
+		await expect(colleaguePage.getByRole('heading', { name: `Join ${organisationName}` })).toBeVisible()
+		await expect(colleaguePage.getByLabel('Email')).toHaveValue(colleague.email)
+		await expect(colleaguePage.getByLabel('Email')).not.toBeEditable()
+		await colleaguePage.getByLabel('Name').fill(colleague.name)
+		await colleaguePage.getByLabel('Password').fill(colleague.password)
+		await colleaguePage.getByRole('button', { name: 'Create account and join' }).click()
+		await expect(colleaguePage).toHaveURL(organisationUrl)
+		await expect(colleaguePage.getByRole('status')).toContainText(`Welcome to ${organisationName}.`)
+		await expect(colleaguePage.getByRole('main')).toContainText('you are learner')
+	} finally {
+		await colleagueContext.close()
+	}
+
+	// Back with the admin: the colleague is a member now.
+	await orgNav.getByRole('link', { name: 'Members' }).click()
+	await expect(page).toHaveURL(`${organisationUrl}/members`)
+	const row = page.getByRole('row').filter({ hasText: colleague.email })
+	await expect(row).toBeVisible()
+	await expect(row).toContainText(colleague.name)
+	await expect(page.getByRole('heading', { name: 'Members (2 active)' })).toBeVisible()
+})
