@@ -5,7 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { defineConfig } from 'prisma/config'
 
-// The Prisma CLI runs on its WASM engine through a driver adapter (docs/decisions/002-prisma-6.md).
+// The Prisma CLI runs on its WASM engine through a driver adapter (docs/decisions/002-prisma-6-wasm-engine.md).
 // It works on PGlite; PostgreSQL servers are migrated by scripts/db-migrate.ts instead.
 process.env.DATABASE_URL ??= 'postgresql://embedded-pglite/bulwark'
 

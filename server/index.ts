@@ -14,7 +14,7 @@ const env = getEnv()
 const production = env.NODE_ENV === 'production'
 
 // The embedded database migrates itself; a PostgreSQL server is migrated by `npm run db:migrate`
-// as a deployment step (docs/decisions/003-migrations.md).
+// as a deployment step (docs/decisions/003-migrations-runner.md).
 if (usesEmbeddedDatabase()) {
 	try {
 		const { applied } = await applyMigrations(await configuredMigrationDriver())
@@ -34,7 +34,8 @@ const REMIX_BUILD_PATH = '../build/server/index.js'
 
 const app = express()
 app.disable('x-powered-by')
-if (env.TRUST_PROXY) app.set('trust proxy', true)
+// One reverse proxy in front: the client address is the last hop it appended, which a client cannot forge.
+if (env.TRUST_PROXY) app.set('trust proxy', 1)
 
 app.use((_req, res, next) => {
 	res.locals.cspNonce = crypto.randomBytes(16).toString('base64')

@@ -68,6 +68,10 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 export function limitBodySize(maxBytes: number) {
 	return (req: Request, res: Response, next: NextFunction) => {
 		const length = req.get('Content-Length')
+		if (length !== undefined && !/^\d+$/.test(length)) {
+			res.status(400).type('text/plain').send('The request has an invalid Content-Length header.')
+			return
+		}
 		if (length !== undefined && Number(length) > maxBytes) {
 			res.status(413).type('text/plain').send(`The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`)
 			return

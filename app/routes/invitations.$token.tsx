@@ -5,10 +5,16 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-ru
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field } from '#app/components/forms.tsx'
-import { getAuthSession, signUp, startSession } from '#app/modules/auth/auth.server.ts'
+import { createSessionCookie, getAuthSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { NameSchema, NewPasswordSchema } from '#app/modules/auth/schemas.ts'
-import { acceptInvitation, findInvitation, INVITATION_STATE_MESSAGES, InvitationError } from '#app/modules/organisations/invitations.server.ts'
+import {
+	acceptInvitation,
+	acceptInvitationWithNewAccount,
+	findInvitation,
+	INVITATION_STATE_MESSAGES,
+	InvitationError,
+} from '#app/modules/organisations/invitations.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
@@ -18,14 +24,14 @@ export const meta: MetaFunction = () => [{ title: 'Invitation · Bulwark' }]
 
 const AcceptWithNewAccountSchema = z.object({ intent: z.literal('signup'), name: NameSchema, password: NewPasswordSchema })
 
-async function loadOpenInvitation(token: string | undefined) {
+async function loadInvitation(token: string | undefined) {
 	const invitation = token ? await findInvitation(token) : null
 	if (!invitation) throw notFound('This invitation link is not valid. Check that you copied the whole link.')
 	return invitation
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const invitation = await loadOpenInvitation(params.token)
+	const invitation = await loadInvitation(params.token)
 	const { session } = await getAuthSession(request)
 	const accountExists = session ? true : !!(await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } }))
 	return {
@@ -47,7 +53,7 @@ function welcome(organisationSlug: string, organisationName: string, init?: Resp
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const token = params.token ?? ''
-	const invitation = await loadOpenInvitation(token)
+	const invitation = await loadInvitation(token)
 	const formData = await request.formData()
 	const { session } = await getAuthSession(request)
 
@@ -70,16 +76,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		}),
 	})
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }), error: null }, { status: 400 })
-	if (invitation.state !== 'open') return data({ result: null, error: INVITATION_STATE_MESSAGES[invitation.state] }, { status: 400 })
-	const existing = await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } })
-	if (existing) return data({ result: null, error: 'An account with this email address exists already. Log in to accept.' }, { status: 400 })
-
-	const user = await signUp({ name: submission.value.name, email: invitation.email, password: submission.value.password })
 	try {
-		const { organisationSlug } = await acceptInvitation({ token, userId: user.id })
-		const sessionResponse = await startSession(request, user.id)
+		const { userId, organisationSlug } = await acceptInvitationWithNewAccount({ token, name: submission.value.name, password: submission.value.password })
 		return welcome(organisationSlug, invitation.organisation.name, {
-			headers: { 'Set-Cookie': sessionResponse.headers.get('Set-Cookie') ?? '' },
+			headers: { 'Set-Cookie': await createSessionCookie(request, userId) },
 		})
 	} catch (error) {
 		if (!(error instanceof InvitationError)) throw error

@@ -40,7 +40,13 @@ export async function action({ request }: ActionFunctionArgs) {
 	const hideFields = ['currentPassword', 'newPassword', 'confirmPassword']
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields }) }, { status: 400 })
 	const changed = await changePassword({ userId: session.user.id, sessionId: session.id, ...submission.value })
-	if (!changed.ok) {
+	if (changed.status === 'rate-limited') {
+		return data(
+			{ result: submission.reply({ formErrors: [changed.message], hideFields }) },
+			{ status: 429, headers: { 'Retry-After': String(changed.retryAfterSeconds) } },
+		)
+	}
+	if (changed.status === 'invalid') {
 		return data({ result: submission.reply({ fieldErrors: { currentPassword: ['Your current password is not correct.'] }, hideFields }) }, { status: 400 })
 	}
 	return redirectWithFlash('/settings', { type: 'success', message: 'Password changed. Every other session has been logged out.' })

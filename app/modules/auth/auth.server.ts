@@ -68,11 +68,11 @@ export type LoginResult =
 	| { status: 'invalid' }
 	| { status: 'rate-limited'; retryAfterSeconds: number; message: string }
 
-function rateLimited(retryAfterSeconds: number): LoginResult {
+function rateLimited(retryAfterSeconds: number, what: string) {
 	return {
-		status: 'rate-limited',
+		status: 'rate-limited' as const,
 		retryAfterSeconds,
-		message: `Too many failed log-in attempts. For your security, wait ${describeWait(retryAfterSeconds)} and try again.`,
+		message: `Too many ${what}. For your security, wait ${describeWait(retryAfterSeconds)} and try again.`,
 	}
 }
 
@@ -80,7 +80,7 @@ function rateLimited(retryAfterSeconds: number): LoginResult {
 export async function verifyLogin({ email, password, ip }: { email: string; password: string; ip: string }): Promise<LoginResult> {
 	const keys = loginRateLimitKeys(email, ip)
 	const wait = await getRetryAfter(keys, LOGIN_FAILURE_POLICY)
-	if (wait > 0) return rateLimited(wait)
+	if (wait > 0) return rateLimited(wait, 'failed log-in attempts')
 
 	const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } })
 	const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password)
@@ -92,10 +92,15 @@ export async function verifyLogin({ email, password, ip }: { email: string; pass
 	return { status: 'ok', userId: user.id }
 }
 
+/** Starts a session and returns the Set-Cookie value that carries its token. */
+export async function createSessionCookie(request: Request, userId: string) {
+	const { token, session } = await createSession(userId, request.headers.get('User-Agent'))
+	return serializeSessionCookie(token, session.expiresAt)
+}
+
 /** Starts a session and answers with a redirect that sets its cookie. */
 export async function startSession(request: Request, userId: string, redirectTo = '/') {
-	const { token, session } = await createSession(userId, request.headers.get('User-Agent'))
-	return redirect(redirectTo, { headers: { 'Set-Cookie': serializeSessionCookie(token, session.expiresAt) } })
+	return redirect(redirectTo, { headers: { 'Set-Cookie': await createSessionCookie(request, userId) } })
 }
 
 export async function logout(request: Request) {
@@ -118,12 +123,19 @@ export async function changePassword({
 	currentPassword: string
 	newPassword: string
 }) {
+	// A stolen session must not become a way to guess the password without limit.
+	const keys = [`password-change:${userId}`]
+	const wait = await getRetryAfter(keys, LOGIN_FAILURE_POLICY)
+	if (wait > 0) return rateLimited(wait, 'wrong current passwords')
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } })
-	if (!(await verifyPassword(user.passwordHash, currentPassword))) return { ok: false as const }
+	if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+		await recordFailure(keys, LOGIN_FAILURE_POLICY)
+		return { status: 'invalid' as const }
+	}
 	const passwordHash = await hashPassword(newPassword)
 	await prisma.$transaction([
 		prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }),
 		prisma.session.deleteMany({ where: { userId, id: { not: sessionId } } }),
 	])
-	return { ok: true as const }
+	return { status: 'ok' as const }
 }

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 /**
  * Applies prisma/migrations to PGlite or a PostgreSQL server with Prisma's own bookkeeping
- * (`_prisma_migrations`), so `prisma migrate status` agrees. See docs/decisions/003-migrations.md.
+ * (`_prisma_migrations`), so `prisma migrate status` agrees. See docs/decisions/003-migrations-runner.md.
  */
 
 export type MigrationQuery = <Row = Record<string, unknown>>(
@@ -91,8 +91,9 @@ function assertHistoryIntact(local: LocalMigration[], rows: AppliedRow[]) {
 	const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null)
 	if (failed) {
 		throw new MigrationError(
-			`Migration "${failed.migration_name}" started earlier but never finished. ` +
-				`Repair the database by hand, then mark it with \`prisma migrate resolve\` before starting again.`,
+			`Migration "${failed.migration_name}" started earlier but never finished. Repair the database by hand, ` +
+				`then mark the attempt as rolled back (UPDATE "_prisma_migrations" SET rolled_back_at = now() ` +
+				`WHERE migration_name = '${failed.migration_name}' AND finished_at IS NULL) and run the migrations again.`,
 		)
 	}
 	const localByName = new Map(local.map((migration) => [migration.name, migration]))

@@ -1,6 +1,8 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
+import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { sendEmail } from '#app/utils/email.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { assertDepartmentInOrganisation, MemberChangeError } from './members.server.ts'
@@ -110,9 +112,12 @@ export async function revokeInvitation({ organisationId, actorId, invitationId }
 
 export type InvitationState = 'open' | 'expired' | 'used' | 'revoked'
 
-/** What the link in an invitation stands for, looked up by the token's hash. */
-export async function findInvitation(token: string) {
-	const invitation = await prisma.invitation.findUnique({
+/**
+ * What the link in an invitation stands for, looked up by the token's hash. Inside a transaction
+ * pass its client: on PGlite's single connection a query outside it would wait for it to end.
+ */
+export async function findInvitation(token: string, db: Prisma.TransactionClient = prisma) {
+	const invitation = await db.invitation.findUnique({
 		where: { tokenHash: hashToken(token) },
 		select: {
 			id: true,
@@ -144,42 +149,76 @@ export const INVITATION_STATE_MESSAGES: Record<Exclude<InvitationState, 'open'>,
 	expired: 'This invitation has expired (links are valid for 7 days). Ask your admin for a new one.',
 }
 
+type Tx = Prisma.TransactionClient
+
 /**
- * Turns the invitation into a membership for the signed-in user. The conditional update claims
- * the invitation atomically, so two tabs accepting the same link cannot both succeed.
+ * Claims the invitation for this email address with one conditional update, so two tabs (or two
+ * people) using the same link cannot both succeed. Explains why when it cannot be claimed.
  */
+async function claimInvitation(tx: Tx, token: string, email: string) {
+	const tokenHash = hashToken(token)
+	const claimed = await tx.invitation.updateMany({
+		where: { tokenHash, email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+		data: { acceptedAt: new Date() },
+	})
+	if (claimed.count !== 1) {
+		const invitation = await findInvitation(token, tx)
+		if (!invitation) throw new InvitationError('This invitation link is not valid. Check that you copied the whole link.')
+		if (invitation.state !== 'open') throw new InvitationError(INVITATION_STATE_MESSAGES[invitation.state])
+		throw new InvitationError(`This invitation is for ${invitation.email}. Sign in with that address to accept it.`)
+	}
+	return tx.invitation.findUniqueOrThrow({
+		where: { tokenHash },
+		select: { organisationId: true, role: true, departmentId: true, organisation: { select: { slug: true } } },
+	})
+}
+
+/**
+ * Someone deactivated earlier comes back with the invitation's role and department; an active
+ * member keeps the role an admin gave them since.
+ */
+async function joinOrganisation(tx: Tx, invitation: Awaited<ReturnType<typeof claimInvitation>>, user: { id: string; email: string }) {
+	const existing = await tx.membership.findUnique({
+		where: { organisationId_userId: { organisationId: invitation.organisationId, userId: user.id } },
+		select: { id: true, deactivatedAt: true },
+	})
+	const granted = { role: invitation.role, departmentId: invitation.departmentId }
+	if (!existing) {
+		await tx.membership.create({ data: { organisationId: invitation.organisationId, userId: user.id, ...granted }, select: { id: true } })
+	} else if (existing.deactivatedAt) {
+		await tx.membership.update({ where: { id: existing.id }, data: { ...granted, deactivatedAt: null }, select: { id: true } })
+	}
+	await recordAuditEvent(tx, {
+		organisationId: invitation.organisationId,
+		actorId: user.id,
+		action: 'invitation.accepted',
+		targetUserId: user.id,
+		targetLabel: user.email,
+		details: { role: ROLE_LABELS[invitation.role] },
+	})
+	return { organisationSlug: invitation.organisation.slug }
+}
+
+/** Accepts for a signed-in user whose email address is the invited one. */
 export async function acceptInvitation({ token, userId }: { token: string; userId: string }) {
-	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
+	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } })
+	return prisma.$transaction(async (tx) => joinOrganisation(tx, await claimInvitation(tx, token, user.email), user))
+}
+
+/** Creates the invited person's account and their membership together: both or neither. */
+export async function acceptInvitationWithNewAccount({ token, name, password }: { token: string; name: string; password: string }) {
+	const invitation = await findInvitation(token)
+	if (!invitation) throw new InvitationError('This invitation link is not valid. Check that you copied the whole link.')
+	if (invitation.state !== 'open') throw new InvitationError(INVITATION_STATE_MESSAGES[invitation.state])
+	const passwordHash = await hashPassword(password)
 	return prisma.$transaction(async (tx) => {
-		const claimed = await tx.invitation.updateMany({
-			where: { tokenHash: hashToken(token), email: user.email, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-			data: { acceptedAt: new Date() },
-		})
-		if (claimed.count !== 1) {
-			const invitation = await findInvitation(token)
-			if (!invitation) throw new InvitationError('This invitation link is not valid. Check that you copied the whole link.')
-			if (invitation.state !== 'open') throw new InvitationError(INVITATION_STATE_MESSAGES[invitation.state])
-			throw new InvitationError(`This invitation is for ${invitation.email}. Sign in with that address to accept it.`)
-		}
-		const invitation = await tx.invitation.findUniqueOrThrow({
-			where: { tokenHash: hashToken(token) },
-			select: { organisationId: true, role: true, departmentId: true, organisation: { select: { slug: true } } },
-		})
-		// Someone deactivated earlier comes back with the role and department of the new invitation.
-		await tx.membership.upsert({
-			where: { organisationId_userId: { organisationId: invitation.organisationId, userId } },
-			create: { organisationId: invitation.organisationId, userId, role: invitation.role, departmentId: invitation.departmentId },
-			update: { role: invitation.role, departmentId: invitation.departmentId, deactivatedAt: null },
-			select: { id: true },
-		})
-		await recordAuditEvent(tx, {
-			organisationId: invitation.organisationId,
-			actorId: userId,
-			action: 'invitation.accepted',
-			targetUserId: userId,
-			targetLabel: user.email,
-			details: { role: ROLE_LABELS[invitation.role] },
-		})
-		return { organisationSlug: invitation.organisation.slug }
+		const user = await tx.user
+			.create({ data: { name, email: invitation.email, passwordHash }, select: { id: true, email: true } })
+			.catch((error: unknown) => {
+				if (isUniqueConstraintError(error)) throw new InvitationError('An account with this email address exists already. Log in to accept.')
+				throw error
+			})
+		const joined = await joinOrganisation(tx, await claimInvitation(tx, token, user.email), user)
+		return { userId: user.id, ...joined }
 	})
 }

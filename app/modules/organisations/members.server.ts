@@ -1,3 +1,4 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -68,12 +69,19 @@ async function findMembership(organisationId: string, membershipId: string) {
 	return membership
 }
 
-/** An organisation must always keep one active admin, or nobody could manage it again. */
-async function assertAnotherAdminRemains(organisationId: string, membershipId: string) {
-	const otherAdmins = await prisma.membership.count({
-		where: { organisationId, role: 'ADMIN', deactivatedAt: null, id: { not: membershipId } },
-	})
-	if (otherAdmins === 0) throw new MemberChangeError('Every organisation needs at least one active admin. Make someone else an admin first.')
+/**
+ * An organisation must always keep one active admin, or nobody could manage it again. The admin
+ * rows are locked until the transaction ends, so two admins demoting each other at the same
+ * moment cannot both pass this check.
+ */
+async function assertAnotherAdminRemains(tx: Prisma.TransactionClient, organisationId: string, membershipId: string) {
+	const admins = await tx.$queryRaw<Array<{ id: string }>>`
+		SELECT "id" FROM "Membership"
+		WHERE "organisationId" = ${organisationId} AND "role" = 'ADMIN' AND "deactivatedAt" IS NULL
+		FOR UPDATE`
+	if (!admins.some((admin) => admin.id !== membershipId)) {
+		throw new MemberChangeError('Every organisation needs at least one active admin. Make someone else an admin first.')
+	}
 }
 
 export async function updateMember({
@@ -91,9 +99,9 @@ export async function updateMember({
 }) {
 	const membership = await findMembership(organisationId, membershipId)
 	await assertDepartmentInOrganisation(organisationId, departmentId)
-	if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAnotherAdminRemains(organisationId, membershipId)
 
-	const updated = await prisma.$transaction(async (tx) => {
+	return prisma.$transaction(async (tx) => {
+		if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAnotherAdminRemains(tx, organisationId, membershipId)
 		const result = await tx.membership.update({
 			where: { id: membership.id },
 			data: { role, departmentId },
@@ -116,7 +124,6 @@ export async function updateMember({
 		}
 		return result
 	})
-	return updated
 }
 
 export async function setMemberActive({
@@ -132,8 +139,8 @@ export async function setMemberActive({
 }) {
 	const membership = await findMembership(organisationId, membershipId)
 	if (active === (membership.deactivatedAt === null)) return
-	if (!active && membership.role === 'ADMIN') await assertAnotherAdminRemains(organisationId, membershipId)
 	await prisma.$transaction(async (tx) => {
+		if (!active && membership.role === 'ADMIN') await assertAnotherAdminRemains(tx, organisationId, membershipId)
 		await tx.membership.update({
 			where: { id: membership.id },
 			data: { deactivatedAt: active ? null : new Date() },

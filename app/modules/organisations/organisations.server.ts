@@ -1,4 +1,4 @@
-import { prisma } from '#app/utils/db.server.ts'
+import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
 export function slugify(name: string) {
@@ -26,20 +26,28 @@ async function uniqueSlug(name: string) {
 
 /** The creator becomes the organisation's first admin. */
 export async function createOrganisation({ userId, name }: { userId: string; name: string }) {
-	const slug = await uniqueSlug(name)
-	return prisma.$transaction(async (tx) => {
-		const organisation = await tx.organisation.create({
-			data: { name, slug, memberships: { create: { userId, role: 'ADMIN' } } },
-			select: { id: true, slug: true, name: true },
-		})
-		await recordAuditEvent(tx, {
-			organisationId: organisation.id,
-			actorId: userId,
-			action: 'organisation.created',
-			targetLabel: name,
-		})
-		return organisation
-	})
+	// Two organisations with one name created at the same moment race for one slug: the loser
+	// recomputes it rather than failing.
+	for (let attempt = 1; ; attempt++) {
+		const slug = await uniqueSlug(name)
+		try {
+			return await prisma.$transaction(async (tx) => {
+				const organisation = await tx.organisation.create({
+					data: { name, slug, memberships: { create: { userId, role: 'ADMIN' } } },
+					select: { id: true, slug: true, name: true },
+				})
+				await recordAuditEvent(tx, {
+					organisationId: organisation.id,
+					actorId: userId,
+					action: 'organisation.created',
+					targetLabel: name,
+				})
+				return organisation
+			})
+		} catch (error) {
+			if (!isUniqueConstraintError(error) || attempt >= 5) throw error
+		}
+	}
 }
 
 export async function getOrganisationSummary(organisationId: string) {
