@@ -1,7 +1,7 @@
 import 'dotenv/config'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
-import { getEmbeddedDatabase, prisma, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { disconnectDatabase, prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
 /** Demo data for trying Bulwark locally. The accounts are listed in the README. */
@@ -78,6 +78,5 @@ try {
 	console.error(error instanceof Error ? error.message : error)
 	process.exitCode = 1
 } finally {
-	await prisma.$disconnect()
-	if (usesEmbeddedDatabase()) await getEmbeddedDatabase().close()
+	await disconnectDatabase()
 }

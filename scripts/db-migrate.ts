@@ -1,7 +1,7 @@
 import 'dotenv/config'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
-import { getEmbeddedDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { disconnectDatabase } from '#app/utils/db.server.ts'
 
 try {
 	const result = await applyMigrations(await configuredMigrationDriver(), { log: console.log })
@@ -11,8 +11,8 @@ try {
 			: `Applied ${result.applied.length} migration(s); ${result.alreadyApplied} were already applied.`,
 	)
 } catch (error) {
-	console.error(error instanceof MigrationError ? `Migration refused: ${error.message}` : error)
+	console.error(error instanceof MigrationError ? `Migration refused: ${error.message}` : error instanceof Error ? error.message : error)
 	process.exitCode = 1
 } finally {
-	if (usesEmbeddedDatabase()) await getEmbeddedDatabase().close()
+	await disconnectDatabase()
 }

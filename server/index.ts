@@ -6,7 +6,7 @@ import compression from 'compression'
 import express from 'express'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
-import { getEmbeddedDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
@@ -20,7 +20,7 @@ if (usesEmbeddedDatabase()) {
 		const { applied } = await applyMigrations(await configuredMigrationDriver())
 		if (applied.length > 0) console.log(`Applied ${applied.length} migration(s) to the embedded database.`)
 	} catch (error) {
-		console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error)
+		console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error instanceof Error ? error.message : error)
 		process.exit(1)
 	}
 }
@@ -77,7 +77,7 @@ const server = app.listen(env.PORT, () => {
 async function shutdown() {
 	server.close()
 	await viteDevServer?.close()
-	if (usesEmbeddedDatabase()) await getEmbeddedDatabase().close()
+	await disconnectDatabase()
 	process.exit(0)
 }
 process.once('SIGTERM', shutdown)

@@ -1,35 +1,82 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '#app/generated/prisma/client.ts'
 import { getEnv } from './env.server.ts'
-import { remember } from './remember.server.ts'
+import { recalled, remember } from './remember.server.ts'
 
 /** With DATABASE_URL the app talks to a PostgreSQL server; without it, to PGlite in a data directory. */
 export function usesEmbeddedDatabase() {
 	return !getEnv().DATABASE_URL
 }
 
+function isProcessAlive(pid: number) {
+	try {
+		process.kill(pid, 0)
+		return true
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM'
+	}
+}
+
+/**
+ * PGlite has no lock of its own and two processes writing one data directory corrupt it (say a
+ * seed run while the app is up), so a lock file next to it names the process that owns it.
+ */
+export function lockDataDirectory(dataDir: string) {
+	const lockFile = `${path.resolve(dataDir)}.lock`
+	try {
+		fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' })
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+		const owner = Number(fs.readFileSync(lockFile, 'utf8'))
+		if (owner !== process.pid && Number.isInteger(owner) && isProcessAlive(owner)) {
+			throw new Error(
+				`The embedded database in ${dataDir} is in use by process ${owner}. Stop that process (for example the running app) and try again.`,
+			)
+		}
+		fs.writeFileSync(lockFile, String(process.pid))
+	}
+	process.once('exit', () => {
+		if (fs.readFileSync(lockFile, { encoding: 'utf8', flag: 'a+' }) === String(process.pid)) fs.rmSync(lockFile, { force: true })
+	})
+}
+
 /** The in-process PGlite instance. One process owns a data directory at a time. */
 export function getEmbeddedDatabase(): PGlite {
 	return remember('pglite', () => {
 		const dataDir = getEnv().PGLITE_DATA_DIR
-		if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true })
+		if (dataDir.startsWith('memory://')) return new PGlite(dataDir)
+		fs.mkdirSync(dataDir, { recursive: true })
+		lockDataDirectory(dataDir)
 		return new PGlite(dataDir)
 	})
 }
 
 function createPrismaClient() {
 	const { DATABASE_URL } = getEnv()
-	const adapter = DATABASE_URL
-		? new PrismaPg({ connectionString: DATABASE_URL })
-		: // pglite-prisma-adapter 0.6 is typed against Prisma 6.10's adapter interface; the runtime contract is the same.
-			(new PrismaPGlite(getEmbeddedDatabase()) as unknown as PrismaPg)
-	return new PrismaClient({ adapter })
+	if (DATABASE_URL) return new PrismaClient({ adapter: new PrismaPg({ connectionString: DATABASE_URL }) })
+	// The data directory is opened (and locked) on the first query, not on import, so a refused
+	// lock reaches the caller's error handling as a readable message.
+	const embedded: SqlDriverAdapterFactory = {
+		provider: 'postgres',
+		adapterName: 'pglite-prisma-adapter',
+		// pglite-prisma-adapter 0.6 is typed against Prisma 6.10's adapter interface; the runtime contract is the same.
+		connect: () => (new PrismaPGlite(getEmbeddedDatabase()) as unknown as SqlDriverAdapterFactory).connect(),
+	}
+	return new PrismaClient({ adapter: embedded })
 }
 
 export const prisma = remember('prisma', createPrismaClient)
+
+/** Lets a script or the server exit cleanly: PGlite writes its data directory out on close. */
+export async function disconnectDatabase() {
+	await prisma.$disconnect()
+	await recalled<PGlite>('pglite')?.close()
+}
 
 /**
  * A write refused by a unique index, e.g. two sign-ups with one email at once: Prisma's P2002, or on
