@@ -4,6 +4,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
+import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
@@ -68,6 +69,13 @@ app.all(
 		}),
 	}),
 )
+
+// Expired sessions and closed rate-limit windows are deleted at start and every hour.
+async function cleanUp() {
+	await deleteExpiredRecords().catch((error: unknown) => console.error('Deleting expired records failed', error))
+}
+void cleanUp()
+setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
 
 const server = app.listen(env.PORT, () => {
 	console.log(`Bulwark is listening on http://localhost:${env.PORT} (${usesEmbeddedDatabase() ? 'embedded database' : 'PostgreSQL'})`)
