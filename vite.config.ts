@@ -12,13 +12,13 @@ export default defineConfig({
 	server: { watch: { ignored: ['**/data/**', '**/playwright-report/**', '**/test-results/**'] } },
 	plugins: [
 		remix({
-			ignoredRouteFiles: ['**/*.test.{ts,tsx}', '**/.*'],
 			future: {
 				v3_fetcherPersist: true,
 				v3_relativeSplatPath: true,
 				v3_throwAbortReason: true,
 				v3_singleFetch: true,
 				v3_lazyRouteDiscovery: true,
+				v3_routeConfig: true,
 			},
 		}),
 	],
