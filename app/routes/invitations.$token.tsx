@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-ru
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field } from '#app/components/forms.tsx'
-import { createSessionCookie, getAuthSession } from '#app/modules/auth/auth.server.ts'
+import { createSessionCookie, getAuthSession, hasAccount } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { NameSchema, NewPasswordSchema } from '#app/modules/auth/schemas.ts'
 import {
@@ -16,9 +16,8 @@ import {
 	InvitationError,
 } from '#app/modules/organisations/invitations.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
-import { prisma } from '#app/utils/db.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { notFound } from '#app/utils/http.server.ts'
+import { notFound, readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Invitation · Bulwark' }]
 
@@ -33,7 +32,7 @@ async function loadInvitation(token: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const invitation = await loadInvitation(params.token)
 	const { session } = await getAuthSession(request)
-	const accountExists = session ? true : !!(await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } }))
+	const accountExists = session ? true : await hasAccount(invitation.email)
 	return {
 		invitation: {
 			email: invitation.email,
@@ -54,7 +53,7 @@ function welcome(organisationSlug: string, organisationName: string, init?: Resp
 export async function action({ request, params }: ActionFunctionArgs) {
 	const token = params.token ?? ''
 	const invitation = await loadInvitation(token)
-	const formData = await request.formData()
+	const formData = await readForm(request)
 	const { session } = await getAuthSession(request)
 
 	if (formData.get('intent') !== 'signup') {

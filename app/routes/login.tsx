@@ -6,17 +6,20 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field } from '#app/components/forms.tsx'
 import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
+import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Log in · Bulwark' }]
 
+export const headers = forwardRetryAfter
+
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnonymous(request)
-	return null
+	return {}
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
 	await requireAnonymous(request)
-	const submission = parseWithZod(await request.formData(), { schema: LoginSchema })
+	const submission = parseWithZod(await readForm(request), { schema: LoginSchema })
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}

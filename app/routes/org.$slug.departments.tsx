@@ -9,6 +9,7 @@ import { createDepartment, listDepartments, MemberChangeError } from '#app/modul
 import { canAdminister } from '#app/modules/organisations/roles.ts'
 import { CreateDepartmentSchema } from '#app/modules/organisations/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { readForm } from '#app/utils/http.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can manage departments.' }
 
@@ -19,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
-	const submission = parseWithZod(await request.formData(), { schema: CreateDepartmentSchema })
+	const submission = parseWithZod(await readForm(request), { schema: CreateDepartmentSchema })
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	try {
 		await createDepartment({ organisationId: organisation.id, actorId: user.id, name: submission.value.name })

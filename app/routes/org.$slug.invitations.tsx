@@ -12,7 +12,7 @@ import { InviteSchema, RevokeInvitationSchema } from '#app/modules/organisations
 import { getEnv } from '#app/utils/env.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { getAppOrigin } from '#app/utils/http.server.ts'
+import { getAppOrigin, readForm } from '#app/utils/http.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can invite people.' }
 
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
-	const formData = await request.formData()
+	const formData = await readForm(request)
 	if (formData.get('intent') === 'revoke') {
 		const submission = parseWithZod(formData, { schema: RevokeInvitationSchema })
 		if (submission.status !== 'success') return data({ result: submission.reply(), created: null }, { status: 400 })
@@ -46,12 +46,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			origin: getAppOrigin(request, getEnv().APP_URL),
 			...submission.value,
 		})
-		// The link is shown once, right now: only its hash is stored.
-		return { result: submission.reply({ resetForm: true }), created: { email: submission.value.email, ...created } }
+		// The link is shown once, right now (only its hash is stored), and only when it was not emailed.
+		const { emailed, link } = created
+		return { result: submission.reply({ resetForm: true }), created: { email: submission.value.email, link: emailed ? null : link } }
 	} catch (error) {
 		if (!(error instanceof MemberChangeError)) throw error
 		return data({ result: submission.reply({ formErrors: [error.message] }), created: null }, { status: 400 })
 	}
+}
+
+function CopyableLink({ link }: { link: string }) {
+	return (
+		<div className="copy-box">
+			<label htmlFor="invitation-link" className="visually-hidden">
+				Invitation link
+			</label>
+			<input id="invitation-link" readOnly value={link} onFocus={(event) => event.currentTarget.select()} />
+			<button type="button" className="button-secondary" onClick={() => void navigator.clipboard?.writeText(link)}>
+				Copy link
+			</button>
+		</div>
+	)
 }
 
 export default function InvitationsPage() {
@@ -72,26 +87,18 @@ export default function InvitationsPage() {
 			<h2>Invite a colleague</h2>
 			{created ? (
 				<div role="status" className="card">
-					{created.emailed ? (
-						<p>
-							Invitation emailed to <strong>{created.email}</strong>.
-						</p>
-					) : (
+					{created.link ? (
 						<>
 							<p>
 								Invitation created for <strong>{created.email}</strong>. Email is not set up on this server, so send them this
 								link yourself. It works once, expires in 7 days and is shown only now.
 							</p>
-							<div className="copy-box">
-								<label htmlFor="invitation-link" className="visually-hidden">
-									Invitation link
-								</label>
-								<input id="invitation-link" readOnly value={created.link} onFocus={(event) => event.currentTarget.select()} />
-								<button type="button" className="button-secondary" onClick={() => void navigator.clipboard?.writeText(created.link)}>
-									Copy link
-								</button>
-							</div>
+							<CopyableLink link={created.link} />
 						</>
+					) : (
+						<p>
+							Invitation emailed to <strong>{created.email}</strong>.
+						</p>
 					)}
 				</div>
 			) : null}

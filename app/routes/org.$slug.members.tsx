@@ -9,6 +9,7 @@ import { listDepartments, listMembers, MemberChangeError, setMemberActive, updat
 import { canAdminister, canSeeMembers, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { readForm } from '#app/utils/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation, membership } = await requireMembership(request, params.slug, {
@@ -24,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		allow: canAdminister,
 		forbiddenMessage: 'Only admins can change members.',
 	})
-	const submission = parseWithZod(await request.formData(), { schema: MemberActionSchema })
+	const submission = parseWithZod(await readForm(request), { schema: MemberActionSchema })
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const change = submission.value
 	try {

@@ -8,17 +8,18 @@ import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { createOrganisation } from '#app/modules/organisations/organisations.server.ts'
 import { CreateOrganisationSchema } from '#app/modules/organisations/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Create an organisation · Bulwark' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireSession(request)
-	return null
+	return {}
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const session = await requireSession(request)
-	const submission = parseWithZod(await request.formData(), { schema: CreateOrganisationSchema })
+	const submission = parseWithZod(await readForm(request), { schema: CreateOrganisationSchema })
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const organisation = await createOrganisation({ userId: session.user.id, name: submission.value.name })
 	return redirectWithFlash(`/org/${organisation.slug}`, {

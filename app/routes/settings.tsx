@@ -9,8 +9,11 @@ import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts
 import { ChangePasswordSchema } from '#app/modules/auth/schemas.ts'
 import { invalidateOtherSessions, listUserSessions } from '#app/modules/auth/session.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Account settings · Bulwark' }]
+
+export const headers = forwardRetryAfter
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const session = await requireSession(request)
@@ -23,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const session = await requireSession(request)
-	const formData = await request.formData()
+	const formData = await readForm(request)
 	if (formData.get('intent') === 'logout-others') {
 		const ended = await invalidateOtherSessions(session.user.id, session.id)
 		return redirectWithFlash('/settings', {

@@ -7,17 +7,18 @@ import { ErrorList, Field } from '#app/components/forms.tsx'
 import { EmailTakenError, requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
+import { readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnonymous(request)
-	return null
+	return {}
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	await requireAnonymous(request)
-	const submission = parseWithZod(await request.formData(), {
+	const submission = parseWithZod(await readForm(request), {
 		schema: SignupSchema.superRefine((value, ctx) => {
 			const problem = findPasswordProblem(value.password, value)
 			if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })

@@ -1,4 +1,4 @@
-import { data } from '@remix-run/node'
+import { data, type HeadersFunction } from '@remix-run/node'
 
 /** Thrown from loaders and actions; the shared error boundary renders the message. */
 export function notFound(message = 'We could not find that page.') {
@@ -13,7 +13,27 @@ export function badRequest(message: string) {
 	return data({ message }, { status: 400 })
 }
 
+/**
+ * The submitted form, or a 400 when the body is not a form at all (no body, JSON, broken
+ * multipart): `request.formData()` would throw and surface as a 500.
+ */
+export async function readForm(request: Request) {
+	try {
+		return await request.formData()
+	} catch {
+		throw badRequest('This request did not carry a form we could read. Reload the page and submit the form again.')
+	}
+}
+
 /** The origin links in emails point to: APP_URL when set (behind a proxy), else this request's. */
 export function getAppOrigin(request: Request, appUrl?: string) {
 	return appUrl ? new URL(appUrl).origin : new URL(request.url).origin
+}
+
+/** A route's `headers` export that sends an action's Retry-After (Remix forwards only cookies by itself). */
+export const forwardRetryAfter: HeadersFunction = ({ actionHeaders }) => {
+	const headers = new Headers()
+	const retryAfter = actionHeaders.get('Retry-After')
+	if (retryAfter) headers.set('Retry-After', retryAfter)
+	return headers
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { findPasswordProblem } from './password-policy.server.ts'
-import { EmailSchema, NewPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, RedirectToSchema } from './schemas.ts'
+import { EmailSchema, NameSchema, NewPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, RedirectToSchema } from './schemas.ts'
 
 const COMMON = /common passwords/
 const PATTERN = /repeated or sequential/
@@ -127,7 +127,7 @@ describe('RedirectToSchema', () => {
 		expect(RedirectToSchema.parse(value)).toBe(value)
 	})
 
-	test.each(['//evil.com', '/\\evil.com', '//evil.com/org/x', 'https://evil.com', 'http://evil.com/org/x', 'javascript:alert(1)', 'org/x', ''])(
+	test.each(['//evil.com', '/\\evil.com', '//evil.com/org/x', 'https://evil.com', 'http://evil.com/org/x', 'javascript:alert(1)', 'org/x', '', '/\t/evil.com', '/\n/evil.com', '/\\\tevil.com'])(
 		'drops %j',
 		(value) => {
 			expect(RedirectToSchema.parse(value)).toBeUndefined()
@@ -136,5 +136,23 @@ describe('RedirectToSchema', () => {
 
 	test('is optional', () => {
 		expect(RedirectToSchema.parse(undefined)).toBeUndefined()
+	})
+
+	test.each([
+		['/日本', '/%E6%97%A5%E6%9C%AC'],
+		['/org/a b', '/org/a%20b'],
+	])('percent-encodes %j so it is always a valid Location header', (value, encoded) => {
+		expect(RedirectToSchema.parse(value)).toBe(encoded)
+		expect(() => new Headers({ Location: RedirectToSchema.parse(value)! })).not.toThrow()
+	})
+})
+
+describe('NameSchema (and every plain-text field built like it)', () => {
+	test.each(['Ada\u0000Lovelace', 'Ada\nLovelace', 'Ada\u007fLovelace'])('refuses control characters in %j', (value) => {
+		expect(NameSchema.safeParse(value).success).toBe(false)
+	})
+
+	test.each(['Ada Lovelace', 'Zoë Ørsted-Łukasiewicz', 'Иван Петров', "O'Brien, Jr."])('accepts %j', (value) => {
+		expect(NameSchema.parse(`  ${value} `)).toBe(value)
 	})
 })
