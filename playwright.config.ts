@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs'
 import { defineConfig, devices } from '@playwright/test'
+import {
+	SMTP_APP_PORT,
+	SMTP_SINK_HOST,
+	SMTP_SINK_SMTP_PORT,
+	SMTP_SINK_URL,
+} from './test/e2e/support/smtp-sink-ports.ts'
 
 const PORT = 3100
 const BASE_URL = `http://localhost:${PORT}`
@@ -43,23 +49,57 @@ export default defineConfig({
 		},
 	],
 	// Serves the BUILT app (run `npm run build` first) in production mode on a fresh database.
-	webServer: {
-		command: `node -e "require('node:fs').rmSync('data/e2e', { recursive: true, force: true })" && node server-build/index.js`,
-		url: `${BASE_URL}/healthz`,
+	webServer: [
+		appServer({
+			port: PORT,
+			dataDir: 'data/e2e',
+			// Empty values win over a developer's .env: embedded database, invitation links not emailed.
+			// One trusted proxy hop lets the rate-limit test act from its own client address
+			// (X-Forwarded-For), so its refusals cannot lock the other tests out.
+			env: { SMTP_URL: '', TRUST_PROXY: 'true' },
+		}),
+		// A fake mail server that keeps what it receives and lists it on GET /messages.
+		{
+			command: 'npx tsx test/e2e/support/smtp-sink.ts',
+			url: `${SMTP_SINK_URL}/messages`,
+			reuseExistingServer: !process.env.CI,
+			timeout: 30_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+		},
+		// The same app with email set up, sending through the sink (test/e2e/smtp-invitation.spec.ts).
+		appServer({
+			port: SMTP_APP_PORT,
+			dataDir: 'data/e2e-smtp',
+			env: {
+				SMTP_URL: `smtp://${SMTP_SINK_HOST}:${SMTP_SINK_SMTP_PORT}`,
+				MAIL_FROM: 'Bulwark <no-reply@bulwark.test>',
+			},
+		}),
+	],
+})
+
+/** The built app in production mode on a fresh embedded database in its own data directory. */
+function appServer({ port, dataDir, env }: { port: number; dataDir: string; env: Record<string, string> }) {
+	const url = `http://localhost:${port}`
+	return {
+		command: `node -e "require('node:fs').rmSync('${dataDir}', { recursive: true, force: true })" && node server-build/index.js`,
+		url: `${url}/healthz`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+		stdout: 'pipe' as const,
+		stderr: 'pipe' as const,
+		gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 },
 		env: {
 			NODE_ENV: 'production',
-			PORT: String(PORT),
-			PGLITE_DATA_DIR: 'data/e2e',
-			APP_URL: BASE_URL,
-			// Empty values win over a developer's .env: embedded database, invitation links not emailed.
+			PORT: String(port),
+			PGLITE_DATA_DIR: dataDir,
+			APP_URL: url,
+			// Empty values win over a developer's .env: embedded database.
 			DATABASE_URL: '',
-			SMTP_URL: '',
 			TRUST_PROXY: 'false',
+			...env,
 		},
-	},
-})
+	}
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { getRetryAfter, recordFailure, resetRateLimit } from '#app/modules/rate-limit/rate-limit.server.ts'
-import type { RateLimitPolicy } from '#app/modules/rate-limit/rate-limit.ts'
+import { recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { retryAfterSeconds, type RateLimitPolicy } from '#app/modules/rate-limit/rate-limit.ts'
 import { prisma } from '#app/utils/db.server.ts'
 
 const policy: RateLimitPolicy = { limit: 5, windowMs: 15 * 60 * 1000 }
@@ -14,8 +14,14 @@ async function storedCount(key: string) {
 	return bucket?.count ?? 0
 }
 
+/** The wait the stored buckets impose on the next attempt, read without counting one. */
+async function getRetryAfter(keys: string[], policy: RateLimitPolicy, now: Date) {
+	const buckets = await prisma.rateLimitBucket.findMany({ where: { key: { in: keys } }, select: { count: true, windowStart: true } })
+	return Math.max(0, ...buckets.map((bucket) => retryAfterSeconds(bucket, now, policy)))
+}
+
 async function failTimes(key: string, times: number, now: Date) {
-	for (let i = 0; i < times; i++) await recordFailure([key], policy, now)
+	for (let i = 0; i < times; i++) await recordAttempt([key], policy, now)
 }
 
 describe('rate limiting on the database', () => {
@@ -23,7 +29,7 @@ describe('rate limiting on the database', () => {
 		const key = uniqueKey('concurrent')
 		const now = new Date()
 
-		const results = await Promise.all(Array.from({ length: 10 }, () => recordFailure([key], policy, now)))
+		const results = await Promise.all(Array.from({ length: 10 }, () => recordAttempt([key], policy, now)))
 
 		expect(await storedCount(key)).toBe(10)
 		// Each statement saw its own increment: the counts returned are exactly 1 to 10.
@@ -36,8 +42,8 @@ describe('rate limiting on the database', () => {
 		const ip = uniqueKey('ip')
 		const now = new Date()
 
-		await recordFailure([account, ip], policy, now)
-		await recordFailure([account], policy, now)
+		await recordAttempt([account, ip], policy, now)
+		await recordAttempt([account], policy, now)
 
 		expect(await storedCount(account)).toBe(2)
 		expect(await storedCount(ip)).toBe(1)
@@ -51,7 +57,7 @@ describe('rate limiting on the database', () => {
 		await failTimes(key, policy.limit - 1, now)
 		expect(await getRetryAfter([key], policy, now)).toBe(0)
 
-		await recordFailure([key], policy, now)
+		await recordAttempt([key], policy, now)
 		expect(await getRetryAfter([key], policy, now)).toBe(policy.windowMs / 1000)
 		expect(await getRetryAfter([key], policy, new Date(now.getTime() + 60_000))).toBe(policy.windowMs / 1000 - 60)
 	})
@@ -61,7 +67,7 @@ describe('rate limiting on the database', () => {
 		const free = uniqueKey('free')
 		const now = new Date()
 		await failTimes(limited, policy.limit, now)
-		await recordFailure([free], policy, now)
+		await recordAttempt([free], policy, now)
 
 		expect(await getRetryAfter([free, limited], policy, now)).toBe(policy.windowMs / 1000)
 		expect(await getRetryAfter([free], policy, now)).toBe(0)
@@ -77,10 +83,10 @@ describe('rate limiting on the database', () => {
 		expect(await getRetryAfter([key], policy, windowEnd)).toBe(0)
 
 		// A failure just inside the window still counts toward it.
-		const [inside] = await recordFailure([key], policy, justInside)
+		const [inside] = await recordAttempt([key], policy, justInside)
 		expect(inside?.count).toBe(policy.limit + 1)
 
-		const [state] = await recordFailure([key], policy, windowEnd)
+		const [state] = await recordAttempt([key], policy, windowEnd)
 		expect(state?.count).toBe(1)
 		expect(new Date(state!.windowStart).getTime()).toBe(windowEnd.getTime())
 		expect(await storedCount(key)).toBe(1)
@@ -98,8 +104,28 @@ describe('rate limiting on the database', () => {
 
 		expect(await prisma.rateLimitBucket.findUnique({ where: { key } })).toBeNull()
 		expect(await getRetryAfter([key], policy, now)).toBe(0)
-		const [state] = await recordFailure([key], policy, now)
+		const [state] = await recordAttempt([key], policy, now)
 		expect(state?.count).toBe(1)
 		expect(await getRetryAfter([other], policy, now)).toBeGreaterThan(0)
+	})
+
+	test('takeAttempt counts before it answers: of 8 parallel attempts at a limit of 5, exactly 5 go ahead', async () => {
+		const key = uniqueKey('burst')
+		const now = new Date()
+		const waits = await Promise.all(Array.from({ length: 8 }, () => takeAttempt([key], policy, now)))
+		expect(waits.filter((wait) => wait === 0)).toHaveLength(5)
+		expect(waits.filter((wait) => wait > 0)).toHaveLength(3)
+		expect(await storedCount(key)).toBe(8)
+	})
+
+	test('refundAttempt gives one attempt back and never goes below zero', async () => {
+		const key = uniqueKey('refund')
+		const now = new Date()
+		await failTimes(key, 2, now)
+		await refundAttempt(key)
+		expect(await storedCount(key)).toBe(1)
+		await refundAttempt(key)
+		await refundAttempt(key)
+		expect(await storedCount(key)).toBe(0)
 	})
 })

@@ -1,9 +1,10 @@
 import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
 import { describeWait, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
-import { getRetryAfter, loginRateLimitKeys, recordFailure, resetRateLimit } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { loginRateLimitKeys, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
+import { hashToken } from './session-token.server.ts'
 import {
 	createSession,
 	invalidateSession,
@@ -12,8 +13,6 @@ import {
 	serializeSessionCookie,
 	validateSessionToken,
 } from './session.server.ts'
-
-export type AuthSession = NonNullable<Awaited<ReturnType<typeof validateSessionToken>>>['session']
 
 function readSessionToken(request: Request) {
 	const header = request.headers.get('Cookie')
@@ -51,6 +50,10 @@ export async function requireAnonymous(request: Request) {
 	if (session) throw redirect('/')
 }
 
+export async function hasAccount(email: string) {
+	return (await prisma.user.count({ where: { email } })) > 0
+}
+
 export class EmailTakenError extends Error {}
 
 export async function signUp({ name, email, password }: { name: string; email: string; password: string }) {
@@ -78,17 +81,16 @@ function rateLimited(retryAfterSeconds: number, what: string) {
 
 /** Checks credentials under the failed-login limits (per account and per IP address). */
 export async function verifyLogin({ email, password, ip }: { email: string; password: string; ip: string }): Promise<LoginResult> {
-	const keys = loginRateLimitKeys(email, ip)
-	const wait = await getRetryAfter(keys, LOGIN_FAILURE_POLICY)
+	const { accountKey, ipKey } = loginRateLimitKeys(email, ip)
+	const wait = await takeAttempt([accountKey, ipKey], LOGIN_FAILURE_POLICY)
 	if (wait > 0) return rateLimited(wait, 'failed log-in attempts')
 
 	const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } })
 	const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password)
-	if (!user || !valid) {
-		await recordFailure(keys, LOGIN_FAILURE_POLICY)
-		return { status: 'invalid' }
-	}
-	await resetRateLimit(keys[0]!)
+	if (!user || !valid) return { status: 'invalid' }
+	// The account starts afresh; the address only gets this attempt back, so a password sprayer
+	// who guesses one password does not get a new budget.
+	await Promise.all([resetRateLimit(accountKey), refundAttempt(ipKey)])
 	return { status: 'ok', userId: user.id }
 }
 
@@ -105,10 +107,7 @@ export async function startSession(request: Request, userId: string, redirectTo 
 
 export async function logout(request: Request) {
 	const token = readSessionToken(request)
-	if (token) {
-		const result = await validateSessionToken(token)
-		if (result) await invalidateSession(result.session.id)
-	}
+	if (token) await invalidateSession(hashToken(token))
 	return redirect('/', { headers: { 'Set-Cookie': serializeBlankSessionCookie() } })
 }
 
@@ -124,14 +123,12 @@ export async function changePassword({
 	newPassword: string
 }) {
 	// A stolen session must not become a way to guess the password without limit.
-	const keys = [`password-change:${userId}`]
-	const wait = await getRetryAfter(keys, LOGIN_FAILURE_POLICY)
+	const key = `password-change:${userId}`
+	const wait = await takeAttempt([key], LOGIN_FAILURE_POLICY)
 	if (wait > 0) return rateLimited(wait, 'wrong current passwords')
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } })
-	if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-		await recordFailure(keys, LOGIN_FAILURE_POLICY)
-		return { status: 'invalid' as const }
-	}
+	if (!(await verifyPassword(user.passwordHash, currentPassword))) return { status: 'invalid' as const }
+	await resetRateLimit(key)
 	const passwordHash = await hashPassword(newPassword)
 	await prisma.$transaction([
 		prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }),

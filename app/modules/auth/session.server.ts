@@ -40,7 +40,8 @@ export async function validateSessionToken(token: string) {
 	}
 	if (shouldExtendSession(session.expiresAt, now)) {
 		session.expiresAt = newSessionExpiry(now)
-		await prisma.session.update({ where: { id }, data: { expiresAt: session.expiresAt }, select: { id: true } })
+		// updateMany: another tab may have logged this session out a moment ago.
+		await prisma.session.updateMany({ where: { id }, data: { expiresAt: session.expiresAt } })
 		return { session, refreshed: true }
 	}
 	return { session, refreshed: false }

@@ -3,18 +3,10 @@ import { retryAfterSeconds, type RateLimitBucketState, type RateLimitPolicy } fr
 
 /**
  * The counters live in the database so that every app instance sees the same limits.
- * Returns the longest wait among the keys, in seconds (0 when none is limited).
+ * Counts one attempt against each key, in one atomic statement per key (safe under concurrency),
+ * and returns the buckets as they are after it.
  */
-export async function getRetryAfter(keys: string[], policy: RateLimitPolicy, now = new Date()) {
-	const buckets = await prisma.rateLimitBucket.findMany({
-		where: { key: { in: keys } },
-		select: { count: true, windowStart: true },
-	})
-	return Math.max(0, ...buckets.map((bucket) => retryAfterSeconds(bucket, now, policy)))
-}
-
-/** Counts one failure against each key in one atomic statement per key (safe under concurrency). */
-export async function recordFailure(keys: string[], policy: RateLimitPolicy, now = new Date()) {
+export async function recordAttempt(keys: string[], policy: RateLimitPolicy, now = new Date()) {
 	const windowOpenedAfter = new Date(now.getTime() - policy.windowMs)
 	const states: RateLimitBucketState[] = []
 	for (const key of keys) {
@@ -29,8 +21,27 @@ export async function recordFailure(keys: string[], policy: RateLimitPolicy, now
 	return states
 }
 
+/**
+ * Counts this attempt before it is checked, so a burst of parallel attempts cannot all pass a
+ * check that has not seen the others yet. Returns the seconds to wait when this attempt is over
+ * the limit of any key, else 0 (go ahead).
+ */
+export async function takeAttempt(keys: string[], policy: RateLimitPolicy, now = new Date()) {
+	const states = await recordAttempt(keys, policy, now)
+	const waits = states.map((state) =>
+		// The attempts before this one decide whether it may go ahead.
+		retryAfterSeconds({ count: state.count - 1, windowStart: state.windowStart }, now, policy),
+	)
+	return Math.max(0, ...waits)
+}
+
+/** Gives an attempt back when it turned out well (a right password), so only failures add up. */
+export async function refundAttempt(key: string) {
+	await prisma.rateLimitBucket.updateMany({ where: { key, count: { gt: 0 } }, data: { count: { decrement: 1 } } })
+}
+
 export async function resetRateLimit(key: string) {
 	await prisma.rateLimitBucket.deleteMany({ where: { key } })
 }
 
-export const loginRateLimitKeys = (email: string, ip: string) => [`login:account:${email}`, `login:ip:${ip}`]
+export const loginRateLimitKeys = (email: string, ip: string) => ({ accountKey: `login:account:${email}`, ipKey: `login:ip:${ip}` })
