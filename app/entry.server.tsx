@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './utils/nonce-provider.tsx'
@@ -51,6 +51,6 @@ export default function handleRequest(
 
 /** Errors are logged on the server; the person sees the error boundary, never a stack trace. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
-	if (request.signal.aborted) return
+	if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return
 	console.error(`Error while handling ${request.method} ${new URL(request.url).pathname}:`, error)
 }

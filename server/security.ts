@@ -37,7 +37,7 @@ export function securityHeaders({ production }: { production: boolean }) {
 export function permissionsPolicy(_req: Request, res: Response, next: NextFunction) {
 	res.setHeader(
 		'Permissions-Policy',
-		'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()',
+		'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()',
 	)
 	next()
 }

@@ -15,8 +15,8 @@ const pgliteLocks = new WeakMap<PGlite, Promise<unknown>>()
 
 /**
  * PGlite is one connection inside this process, so an advisory lock would not exclude a second
- * caller on the same instance: a promise chain per instance does. Another process cannot open
- * the same data directory at all.
+ * caller on the same instance: a promise chain per instance does. Another process is kept out
+ * of the data directory by its lock file (lockDataDirectory in db.server.ts).
  */
 export function pgliteMigrationDriver(db: PGlite): MigrationDriver {
 	return {

@@ -1,6 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { ROLE_LABELS } from './roles.ts'
@@ -45,12 +45,18 @@ export async function createDepartment({ organisationId, actorId, name }: { orga
 		where: { organisationId, name: { equals: name, mode: 'insensitive' } },
 		select: { id: true },
 	})
-	if (existing) throw new MemberChangeError(`There is already a department called “${name}”.`)
-	return prisma.$transaction(async (tx) => {
-		const department = await tx.department.create({ data: { organisationId, name }, select: { id: true, name: true } })
-		await recordAuditEvent(tx, { organisationId, actorId, action: 'department.created', targetLabel: name })
-		return department
-	})
+	const taken = new MemberChangeError(`There is already a department called “${name}”.`)
+	if (existing) throw taken
+	return prisma
+		.$transaction(async (tx) => {
+			const department = await tx.department.create({ data: { organisationId, name }, select: { id: true, name: true } })
+			await recordAuditEvent(tx, { organisationId, actorId, action: 'department.created', targetLabel: name })
+			return department
+		})
+		.catch((error: unknown) => {
+			// The same name added at the same moment by someone else.
+			throw isUniqueConstraintError(error) ? taken : error
+		})
 }
 
 async function findMembership(organisationId: string, membershipId: string) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
 
@@ -26,10 +27,10 @@ async function uniqueSlug(name: string) {
 
 /** The creator becomes the organisation's first admin. */
 export async function createOrganisation({ userId, name }: { userId: string; name: string }) {
-	// Two organisations with one name created at the same moment race for one slug: the loser
-	// recomputes it rather than failing.
+	// Organisations with one name created at the same moment race for one slug: after a
+	// collision a random suffix makes a second collision practically impossible.
 	for (let attempt = 1; ; attempt++) {
-		const slug = await uniqueSlug(name)
+		const slug = attempt === 1 ? await uniqueSlug(name) : `${slugify(name)}-${randomBytes(3).toString('hex')}`
 		try {
 			return await prisma.$transaction(async (tx) => {
 				const organisation = await tx.organisation.create({
