@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { newUser, signUp, uniqueId } from './helpers/accounts.ts'
+import { acceptInvitationAsNewAccount, newUser, signUp, uniqueId } from './helpers/accounts.ts'
 
 test('an admin creates an organisation and a colleague joins through an invitation link', async ({ page, browser, baseURL }) => {
 	const admin = newUser('Admin')
@@ -28,22 +28,7 @@ test('an admin creates an organisation and a colleague joins through an invitati
 	const link = await linkInput.inputValue()
 
 	// The colleague opens the link in a browser of their own.
-	const colleagueContext = await browser.newContext()
-	try {
-		const colleaguePage = await colleagueContext.newPage()
-		await colleaguePage.goto(link)
-		await expect(colleaguePage.getByRole('heading', { name: `Join ${organisationName}` })).toBeVisible()
-		await expect(colleaguePage.getByLabel('Email')).toHaveValue(colleague.email)
-		await expect(colleaguePage.getByLabel('Email')).not.toBeEditable()
-		await colleaguePage.getByLabel('Name').fill(colleague.name)
-		await colleaguePage.getByLabel('Password').fill(colleague.password)
-		await colleaguePage.getByRole('button', { name: 'Create account and join' }).click()
-		await expect(colleaguePage).toHaveURL(organisationUrl)
-		await expect(colleaguePage.getByRole('status')).toContainText(`Welcome to ${organisationName}.`)
-		await expect(colleaguePage.getByRole('main')).toContainText('you are learner')
-	} finally {
-		await colleagueContext.close()
-	}
+	await acceptInvitationAsNewAccount(browser, { link, colleague, organisationName, organisationUrl })
 
 	// Back with the admin: the colleague is a member now.
 	await orgNav.getByRole('link', { name: 'Members' }).click()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { expect, type Page } from '@playwright/test'
+import { type Browser, expect, type Page } from '@playwright/test'
 
 export const SESSION_COOKIE = 'bulwark_session'
 
@@ -36,4 +36,30 @@ export async function logOut(page: Page) {
 	await page.getByText('Signed in as').click()
 	await page.getByRole('button', { name: 'Log out' }).click()
 	await expect(page.getByRole('banner').getByRole('link', { name: 'Log in' })).toBeVisible()
+}
+
+/**
+ * The invited colleague opens the link in a browser of their own (a second context), creates
+ * the account and lands in the organisation as a learner.
+ */
+export async function acceptInvitationAsNewAccount(
+	browser: Browser,
+	{ link, colleague, organisationName, organisationUrl }: { link: string; colleague: TestUser; organisationName: string; organisationUrl: string },
+) {
+	const colleagueContext = await browser.newContext()
+	try {
+		const colleaguePage = await colleagueContext.newPage()
+		await colleaguePage.goto(link)
+		await expect(colleaguePage.getByRole('heading', { name: `Join ${organisationName}` })).toBeVisible()
+		await expect(colleaguePage.getByLabel('Email')).toHaveValue(colleague.email)
+		await expect(colleaguePage.getByLabel('Email')).not.toBeEditable()
+		await colleaguePage.getByLabel('Name').fill(colleague.name)
+		await colleaguePage.getByLabel('Password').fill(colleague.password)
+		await colleaguePage.getByRole('button', { name: 'Create account and join' }).click()
+		await expect(colleaguePage).toHaveURL(organisationUrl)
+		await expect(colleaguePage.getByRole('status')).toContainText(`Welcome to ${organisationName}.`)
+		await expect(colleaguePage.getByRole('main')).toContainText('you are learner')
+	} finally {
+		await colleagueContext.close()
+	}
 }
