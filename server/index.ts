@@ -6,7 +6,7 @@ import compression from 'compression'
 import express from 'express'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
-import { applyMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
+import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
@@ -15,15 +15,22 @@ const env = getEnv()
 const production = env.NODE_ENV === 'production'
 
 // The embedded database migrates itself; a PostgreSQL server is migrated by `npm run db:migrate`
-// as a deployment step (docs/decisions/003-migrations-runner.md).
-if (usesEmbeddedDatabase()) {
-	try {
-		const { applied } = await applyMigrations(await configuredMigrationDriver())
+// as a deployment step (docs/decisions/003-migrations-runner.md), and the app refuses to start
+// on a schema older than its code.
+try {
+	const driver = await configuredMigrationDriver()
+	if (usesEmbeddedDatabase()) {
+		const { applied } = await applyMigrations(driver)
 		if (applied.length > 0) console.log(`Applied ${applied.length} migration(s) to the embedded database.`)
-	} catch (error) {
-		console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error instanceof Error ? error.message : error)
-		process.exit(1)
+	} else {
+		const pending = await findPendingMigrations(driver)
+		if (pending.length > 0) {
+			throw new MigrationError(`${pending.length} migration(s) are not applied yet (${pending.join(', ')}). Run \`npm run db:migrate\` first.`)
+		}
 	}
+} catch (error) {
+	console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error instanceof Error ? error.message : error)
+	process.exit(1)
 }
 
 const viteDevServer = production

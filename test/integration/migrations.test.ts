@@ -10,6 +10,7 @@ import { pgliteMigrationDriver, postgresMigrationDriver } from '#app/modules/db/
 import {
 	applyMigrations,
 	DEFAULT_MIGRATIONS_DIR,
+	findPendingMigrations,
 	MigrationError,
 	type MigrationDriver,
 } from '#app/modules/db/migrations.server.ts'
@@ -140,6 +141,18 @@ describe(`applyMigrations on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`, { timeout:
 
 		expect(second).toEqual({ applied: [], alreadyApplied: expected.length })
 		expect(await migrationRows(db)).toHaveLength(expected.length)
+	})
+
+	test('findPendingMigrations lists what is to apply and changes nothing (the start-up check on PostgreSQL)', async () => {
+		const db = await database()
+		const expected = await realMigrations()
+
+		expect(await findPendingMigrations(db.driver())).toEqual(expected.map((migration) => migration.name))
+		expect(await tableExists(db, '_prisma_migrations')).toBe(false)
+		expect(await tableExists(db, 'User')).toBe(false)
+
+		await applyMigrations(db.driver())
+		expect(await findPendingMigrations(db.driver())).toEqual([])
 	})
 
 	test('two concurrent runs both succeed and apply each migration once', async () => {

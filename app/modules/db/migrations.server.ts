@@ -110,6 +110,29 @@ function assertHistoryIntact(local: LocalMigration[], rows: AppliedRow[]) {
 	}
 }
 
+async function readHistory(connection: MigrationConnection) {
+	const [table] = await connection.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`)
+	if (!table?.exists) return []
+	return connection.query<AppliedRow>(
+		`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
+	)
+}
+
+/** The local migrations the database has not applied, after checking that the history is intact. */
+function pendingMigrations(local: LocalMigration[], rows: AppliedRow[]) {
+	assertHistoryIntact(local, rows)
+	const done = new Set(
+		rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name),
+	)
+	return local.filter((migration) => !done.has(migration.name))
+}
+
+/** Reads, changing nothing, which migrations are still to apply; throws like applyMigrations on a changed past. */
+export async function findPendingMigrations(driver: MigrationDriver, { directory = DEFAULT_MIGRATIONS_DIR } = {}) {
+	const local = await readLocalMigrations(directory)
+	return driver.withLock(async () => pendingMigrations(local, await readHistory(driver.connection)).map((migration) => migration.name))
+}
+
 export async function applyMigrations(
 	driver: MigrationDriver,
 	{ directory = DEFAULT_MIGRATIONS_DIR, log = () => {} }: { directory?: string; log?: (line: string) => void } = {},
@@ -117,14 +140,7 @@ export async function applyMigrations(
 	const local = await readLocalMigrations(directory)
 	return driver.withLock(async () => {
 		await driver.connection.exec(CREATE_BOOKKEEPING_TABLE)
-		const rows = await driver.connection.query<AppliedRow>(
-			`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at`,
-		)
-		assertHistoryIntact(local, rows)
-		const done = new Set(
-			rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => row.migration_name),
-		)
-		const pending = local.filter((migration) => !done.has(migration.name))
+		const pending = pendingMigrations(local, await readHistory(driver.connection))
 		for (const migration of pending) {
 			log(`Applying migration ${migration.name}`)
 			await driver
