@@ -1,4 +1,5 @@
-import { Form, Link } from '@remix-run/react'
+import { Form, Link, useLocation, useParams } from '@remix-run/react'
+import { useCallback } from 'react'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 
@@ -9,7 +10,17 @@ interface HeaderProps {
 }
 
 export function SiteHeader({ user, organisations, currentOrganisationId }: HeaderProps) {
-	const current = organisations.find((entry) => entry.organisation.id === currentOrganisationId) ?? organisations[0]
+	// On an organisation's pages the URL says which one is current (the root loader does not run
+	// again on navigation); elsewhere it is the one the session last worked in.
+	const { slug } = useParams()
+	const { pathname } = useLocation()
+	// A menu left open would cover the page the person just chose; a new ref callback per
+	// path closes both menus after every navigation.
+	const closeOnNavigation = useCallback((menu: HTMLDetailsElement | null) => menu?.removeAttribute('open'), [pathname])
+	const current =
+		organisations.find((entry) => entry.organisation.slug === slug) ??
+		organisations.find((entry) => entry.organisation.id === currentOrganisationId) ??
+		organisations[0]
 	return (
 		<header className="site-header">
 			<div className="site-header-inner">
@@ -21,7 +32,7 @@ export function SiteHeader({ user, organisations, currentOrganisationId }: Heade
 				</Link>
 				{user ? (
 					<nav aria-label="Account" className="header-nav">
-						<details className="menu">
+						<details className="menu" ref={closeOnNavigation}>
 							<summary>
 								<span className="menu-label">Organisation</span>
 								<span className="menu-value">{current ? current.organisation.name : 'None yet'}</span>
@@ -39,7 +50,7 @@ export function SiteHeader({ user, organisations, currentOrganisationId }: Heade
 								</li>
 							</ul>
 						</details>
-						<details className="menu">
+						<details className="menu" ref={closeOnNavigation}>
 							<summary>
 								<span className="menu-label">Signed in as</span>
 								<span className="menu-value">{user.name}</span>

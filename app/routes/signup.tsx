@@ -4,19 +4,21 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field } from '#app/components/forms.tsx'
-import { EmailTakenError, requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
+import { requireAnonymous, signUpFromForm, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
-import { readForm } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
+
+export const headers = forwardRetryAfter
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireAnonymous(request)
 	return {}
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
 	await requireAnonymous(request)
 	const submission = parseWithZod(await readForm(request), {
 		schema: SignupSchema.superRefine((value, ctx) => {
@@ -28,11 +30,14 @@ export async function action({ request }: ActionFunctionArgs) {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}
 	const { name, email, password, redirectTo } = submission.value
-	try {
-		const user = await signUp({ name, email, password })
-		return await startSession(request, user.id, redirectTo ?? '/')
-	} catch (error) {
-		if (!(error instanceof EmailTakenError)) throw error
+	const signup = await signUpFromForm({ name, email, password, ip: context.clientIp })
+	if (signup.status === 'rate-limited') {
+		return data(
+			{ result: submission.reply({ formErrors: [signup.message], hideFields: ['password'] }) },
+			{ status: 429, headers: { 'Retry-After': String(signup.retryAfterSeconds) } },
+		)
+	}
+	if (signup.status === 'email-taken') {
 		return data(
 			{
 				result: submission.reply({
@@ -43,6 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
 			{ status: 400 },
 		)
 	}
+	return startSession(request, signup.userId, redirectTo ?? '/')
 }
 
 export default function SignupPage() {

@@ -12,6 +12,7 @@ import {
 	createUser,
 	expectData,
 	expectRedirect,
+	headersOf,
 	getRequest,
 	PASSWORD,
 	postRequest,
@@ -28,8 +29,8 @@ const NEW_PASSWORD = 'amber canyon beneath quiet harbours'
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
-function signup(fields: Record<string, string>) {
-	return signupAction({ request: postRequest('/signup', fields), params: {}, context: routeContext() })
+function signup(fields: Record<string, string>, ip = uniqueIp()) {
+	return signupAction({ request: postRequest('/signup', fields), params: {}, context: routeContext(ip) })
 }
 
 function login(email: string, password: string, ip = uniqueIp()) {
@@ -149,6 +150,21 @@ describe('failed log-in rate limits', () => {
 
 		// The account itself is not locked: another address logs in.
 		expectRedirect(await login(user.email, user.password, uniqueIp()))
+	})
+})
+
+describe('sign-up rate limit', () => {
+	test('20 sign-ups from one address go through; the 21st answers 429 with Retry-After; another address is not affected', async () => {
+		const ip = uniqueIp()
+		const accounts = Array.from({ length: 21 }, () => ({ name: 'Burst Signup', email: uniqueEmail('burst'), password: PASSWORD }))
+		for (const account of accounts.slice(0, 20)) expectRedirect(await signup(account, ip), '/')
+
+		const refused = expectData(await signup(accounts[20]!, ip), 429)
+		expect(Number(headersOf(refused).get('Retry-After'))).toBeGreaterThan(0)
+		expect(JSON.stringify(refused.data)).toContain('Too many accounts created from your network')
+		expect(await prisma.user.count({ where: { email: accounts[20]!.email } })).toBe(0)
+
+		expectRedirect(await signup(accounts[20]!, uniqueIp()), '/')
 	})
 })
 

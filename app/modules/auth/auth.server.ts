@@ -1,6 +1,6 @@
 import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
-import { describeWait, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { describeWait, LOGIN_FAILURE_POLICY, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
@@ -55,6 +55,21 @@ export async function hasAccount(email: string) {
 }
 
 export class EmailTakenError extends Error {}
+
+export type SignUpResult = { status: 'ok'; userId: string } | { status: 'email-taken' } | ReturnType<typeof rateLimited>
+
+/** Open sign-up (not by invitation), limited per IP address. */
+export async function signUpFromForm({ name, email, password, ip }: { name: string; email: string; password: string; ip: string }): Promise<SignUpResult> {
+	const wait = await takeAttempt([`signup:ip:${ip}`], SIGNUP_POLICY)
+	if (wait > 0) return rateLimited(wait, 'accounts created from your network')
+	try {
+		const user = await signUp({ name, email, password })
+		return { status: 'ok', userId: user.id }
+	} catch (error) {
+		if (error instanceof EmailTakenError) return { status: 'email-taken' }
+		throw error
+	}
+}
 
 export async function signUp({ name, email, password }: { name: string; email: string; password: string }) {
 	const passwordHash = await hashPassword(password)

@@ -1,0 +1,37 @@
+import { expect, test, type Page } from '@playwright/test'
+import { newUser, signUp, uniqueId } from './helpers/accounts.ts'
+
+async function createOrganisation(page: Page, name: string) {
+	await page.goto('/orgs/new')
+	await page.getByLabel('Organisation name').fill(name)
+	await page.getByRole('button', { name: 'Create organisation' }).click()
+	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+	return page.url()
+}
+
+test('a member of two organisations sees both and switches between them from the header', async ({ page }) => {
+	const user = newUser('Switcher')
+	await signUp(page, user)
+	const first = `First Org ${uniqueId()}`
+	const second = `Second Org ${uniqueId()}`
+	const firstUrl = await createOrganisation(page, first)
+	await createOrganisation(page, second)
+
+	const accountNav = page.getByRole('navigation', { name: 'Account' })
+	// The organisation worked in last is the current one in the header.
+	await expect(accountNav).toContainText(second)
+
+	await accountNav.getByText('Organisation', { exact: true }).click()
+	await accountNav.getByRole('link', { name: new RegExp(`^${first}`) }).click()
+	await expect(page).toHaveURL(firstUrl)
+	await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible()
+	await expect(accountNav.locator('summary').first()).toContainText(first)
+
+	// The start page lists both, with the role in each.
+	await page.goto('/')
+	const list = page.getByRole('list', { name: 'Your organisations' })
+	await expect(list.getByRole('listitem')).toHaveCount(2)
+	await expect(list).toContainText(first)
+	await expect(list).toContainText(second)
+	await expect(list).toContainText('Your role: Admin')
+})
