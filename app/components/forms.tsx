@@ -1,4 +1,26 @@
+import { type DefaultValue, type SubmissionResult, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react'
+import type { z } from 'zod'
+
+/**
+ * Conform wired to the same Zod schema the action parses with: the browser checks each field
+ * when it loses focus (and again as it is corrected), and the server's answer is shown as is.
+ */
+export function useSchemaForm<Schema extends z.ZodType<Record<string, unknown>, z.ZodTypeDef, Record<string, unknown>>>(
+	schema: Schema,
+	{ id, lastResult, defaultValue }: { id: string; lastResult?: SubmissionResult<string[]> | null; defaultValue?: DefaultValue<z.input<Schema>> },
+) {
+	return useForm<z.input<Schema>, z.output<Schema>>({
+		id,
+		lastResult,
+		defaultValue,
+		constraint: getZodConstraint(schema),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+		shouldValidate: 'onBlur',
+		shouldRevalidate: 'onInput',
+	})
+}
 
 export type ListOfErrors = Array<string | null | undefined> | null | undefined
 

@@ -1,10 +1,10 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field } from '#app/components/forms.tsx'
+import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { createSessionCookie, getAuthSession, hasAccount } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { NameSchema, NewPasswordSchema } from '#app/modules/auth/schemas.ts'
@@ -88,13 +88,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function NewAccountForm({ email }: { email: string }) {
 	const actionData = useActionData<typeof action>()
-	const [form, fields] = useForm({
-		id: 'accept-signup',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(AcceptWithNewAccountSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: AcceptWithNewAccountSchema }),
-		shouldValidate: 'onBlur',
-	})
+	const [form, fields] = useSchemaForm(AcceptWithNewAccountSchema, { id: 'accept-signup', lastResult: actionData?.result })
 	return (
 		<Form method="POST" {...getFormProps(form)}>
 			<input type="hidden" name="intent" value="signup" />

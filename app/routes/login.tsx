@@ -1,12 +1,12 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { Field } from '#app/components/forms.tsx'
+import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
-import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Log in · Bulwark' }]
 
@@ -26,10 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const { email, password, redirectTo } = submission.value
 	const login = await verifyLogin({ email, password, ip: context.clientIp })
 	if (login.status === 'rate-limited') {
-		return data(
-			{ result: submission.reply({ formErrors: [login.message], hideFields: ['password'] }) },
-			{ status: 429, headers: { 'Retry-After': String(login.retryAfterSeconds) } },
-		)
+		return tooManyAttempts(submission, login, ['password'])
 	}
 	if (login.status === 'invalid') {
 		return data(
@@ -44,14 +41,7 @@ export default function LoginPage() {
 	const actionData = useActionData<typeof action>()
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
-	const [form, fields] = useForm({
-		id: 'login',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(LoginSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useSchemaForm(LoginSchema, { id: 'login', lastResult: actionData?.result })
 	return (
 		<div className="card narrow">
 			<h1>Log in</h1>

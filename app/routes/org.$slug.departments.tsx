@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { Field } from '#app/components/forms.tsx'
+import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { createDepartment, listDepartments, MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { canAdminister } from '#app/modules/organisations/roles.ts'
@@ -34,13 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function DepartmentsPage() {
 	const { departments } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
-	const [form, fields] = useForm({
-		id: 'create-department',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(CreateDepartmentSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateDepartmentSchema }),
-		shouldValidate: 'onBlur',
-	})
+	const [form, fields] = useSchemaForm(CreateDepartmentSchema, { id: 'create-department', lastResult: actionData?.result })
 	return (
 		<section className="stack">
 			<h2>Departments</h2>

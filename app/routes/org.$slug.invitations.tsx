@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '#app/components/forms.tsx'
+import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { createInvitation, listOpenInvitations, revokeInvitation } from '#app/modules/organisations/invitations.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments, MemberChangeError } from '#app/modules/organisations/members.server.ts'
@@ -73,14 +73,7 @@ export default function InvitationsPage() {
 	const { invitations, departments, emailConfigured } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const [form, fields] = useForm({
-		id: 'invite',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(InviteSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
-		shouldValidate: 'onBlur',
-		defaultValue: { role: 'LEARNER', departmentId: '' },
-	})
+	const [form, fields] = useSchemaForm(InviteSchema, { id: 'invite', lastResult: actionData?.result, defaultValue: { role: 'LEARNER', departmentId: '' } })
 	const created = actionData?.created
 	return (
 		<section className="stack">

@@ -1,9 +1,9 @@
-import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
+import { getFormProps, getSelectProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList } from '#app/components/forms.tsx'
+import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments, listMembers, MemberChangeError, setMemberActive, updateMember } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, canSeeMembers, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
@@ -46,9 +46,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
 
 function MemberEditor({ member, departments }: { member: LoaderData['members'][number]; departments: LoaderData['departments'] }) {
-	const [form, fields] = useForm({
+	const [form, fields] = useSchemaForm(UpdateMemberSchema, {
 		id: `member-${member.id}`,
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateMemberSchema }),
 		defaultValue: { role: member.role, departmentId: member.department?.id ?? '' },
 	})
 	return (

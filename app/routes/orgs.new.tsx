@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { Field } from '#app/components/forms.tsx'
+import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { createOrganisation } from '#app/modules/organisations/organisations.server.ts'
 import { CreateOrganisationSchema } from '#app/modules/organisations/schemas.ts'
@@ -31,13 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NewOrganisationPage() {
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const [form, fields] = useForm({
-		id: 'create-organisation',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(CreateOrganisationSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateOrganisationSchema }),
-		shouldValidate: 'onBlur',
-	})
+	const [form, fields] = useSchemaForm(CreateOrganisationSchema, { id: 'create-organisation', lastResult: actionData?.result })
 	return (
 		<div className="card narrow">
 			<h1>Create an organisation</h1>

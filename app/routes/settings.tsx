@@ -1,15 +1,15 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field } from '#app/components/forms.tsx'
+import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { changePassword, requireSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { ChangePasswordSchema } from '#app/modules/auth/schemas.ts'
 import { invalidateOtherSessions, listUserSessions } from '#app/modules/auth/session.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Account settings · Bulwark' }]
 
@@ -44,10 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields }) }, { status: 400 })
 	const changed = await changePassword({ userId: session.user.id, sessionId: session.id, ...submission.value })
 	if (changed.status === 'rate-limited') {
-		return data(
-			{ result: submission.reply({ formErrors: [changed.message], hideFields }) },
-			{ status: 429, headers: { 'Retry-After': String(changed.retryAfterSeconds) } },
-		)
+		return tooManyAttempts(submission, changed, hideFields)
 	}
 	if (changed.status === 'invalid') {
 		return data({ result: submission.reply({ fieldErrors: { currentPassword: ['Your current password is not correct.'] }, hideFields }) }, { status: 400 })
@@ -58,14 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SettingsPage() {
 	const { user, sessions } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
-	const [form, fields] = useForm({
-		id: 'change-password',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(ChangePasswordSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useSchemaForm(ChangePasswordSchema, { id: 'change-password', lastResult: actionData?.result })
 	const otherSessions = sessions.filter((entry) => !entry.current).length
 	return (
 		<div className="stack">

@@ -1,13 +1,13 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field } from '#app/components/forms.tsx'
+import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, signUpFromForm, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
-import { forwardRetryAfter, readForm } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
 
@@ -32,10 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const { name, email, password, redirectTo } = submission.value
 	const signup = await signUpFromForm({ name, email, password, ip: context.clientIp })
 	if (signup.status === 'rate-limited') {
-		return data(
-			{ result: submission.reply({ formErrors: [signup.message], hideFields: ['password'] }) },
-			{ status: 429, headers: { 'Retry-After': String(signup.retryAfterSeconds) } },
-		)
+		return tooManyAttempts(submission, signup, ['password'])
 	}
 	if (signup.status === 'email-taken') {
 		return data(
@@ -55,14 +52,7 @@ export default function SignupPage() {
 	const actionData = useActionData<typeof action>()
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
-	const [form, fields] = useForm({
-		id: 'signup',
-		lastResult: actionData?.result,
-		constraint: getZodConstraint(SignupSchema),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
-		shouldValidate: 'onBlur',
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useSchemaForm(SignupSchema, { id: 'signup', lastResult: actionData?.result })
 	return (
 		<div className="card narrow">
 			<h1>Create your account</h1>

@@ -37,3 +37,15 @@ export const forwardRetryAfter: HeadersFunction = ({ actionHeaders }) => {
 	if (retryAfter) headers.set('Retry-After', retryAfter)
 	return headers
 }
+
+/** A form refused by a rate limit: 429, the wait in Retry-After, the reason as the form's error. */
+export function tooManyAttempts<Result>(
+	submission: { reply: (options: { formErrors: string[]; hideFields: string[] }) => Result },
+	refusal: { message: string; retryAfterSeconds: number },
+	hideFields: string[],
+) {
+	return data(
+		{ result: submission.reply({ formErrors: [refusal.message], hideFields }) },
+		{ status: 429, headers: { 'Retry-After': String(refusal.retryAfterSeconds) } },
+	)
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { acceptInvitationAsNewAccount, newUser, signUp, uniqueId } from './helpers/accounts.ts'
+import { acceptInvitationAsNewAccount, createOrganisation, newUser, signUp, uniqueId } from './helpers/accounts.ts'
 
 test('an admin creates an organisation and a colleague joins through an invitation link', async ({ page, browser, baseURL }) => {
 	const admin = newUser('Admin')
@@ -8,13 +8,7 @@ test('an admin creates an organisation and a colleague joins through an invitati
 
 	await signUp(page, admin)
 
-	await page.getByRole('main').getByRole('link', { name: 'Create an organisation' }).click()
-	await page.getByLabel('Organisation name').fill(organisationName)
-	await page.getByRole('button', { name: 'Create organisation' }).click()
-	await expect(page).toHaveURL(/\/org\/[\w-]+$/)
-	await expect(page.getByRole('status')).toContainText(`${organisationName} is ready`)
-	await expect(page.getByRole('heading', { level: 1, name: organisationName })).toBeVisible()
-	const organisationUrl = page.url()
+	const organisationUrl = await createOrganisation(page, organisationName)
 
 	const orgNav = page.getByRole('navigation', { name: 'Organisation' })
 	await orgNav.getByRole('link', { name: 'Invitations' }).click()

@@ -1,13 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
-import { newUser, signUp, uniqueId } from './helpers/accounts.ts'
-
-async function createOrganisation(page: Page, name: string) {
-	await page.goto('/orgs/new')
-	await page.getByLabel('Organisation name').fill(name)
-	await page.getByRole('button', { name: 'Create organisation' }).click()
-	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
-	return page.url()
-}
+import { expect, test } from '@playwright/test'
+import { createOrganisation, newUser, signUp, uniqueId } from './helpers/accounts.ts'
 
 test('a member of two organisations sees both and switches between them from the header', async ({ page }) => {
 	const user = newUser('Switcher')

@@ -63,3 +63,18 @@ export async function acceptInvitationAsNewAccount(
 		await colleagueContext.close()
 	}
 }
+
+/**
+ * Creates an organisation from the start page's link and returns its URL; the new admin lands
+ * on it with the confirmation message.
+ */
+export async function createOrganisation(page: Page, organisationName: string) {
+	await page.goto('/')
+	await page.getByRole('main').getByRole('link', { name: 'Create an organisation' }).click()
+	await page.getByLabel('Organisation name').fill(organisationName)
+	await page.getByRole('button', { name: 'Create organisation' }).click()
+	await expect(page).toHaveURL(/\/org\/[\w-]+$/)
+	await expect(page.getByRole('status')).toContainText(`${organisationName} is ready`)
+	await expect(page.getByRole('heading', { level: 1, name: organisationName })).toBeVisible()
+	return page.url()
+}
