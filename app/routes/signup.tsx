@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
-import { requireAnonymous, signUpFromForm, startSession } from '#app/modules/auth/auth.server.ts'
+import { requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
 import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
@@ -30,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}
 	const { name, email, password, redirectTo } = submission.value
-	const signup = await signUpFromForm({ name, email, password, ip: context.clientIp })
+	const signup = await signUp({ name, email, password, ip: context.clientIp })
 	if (signup.status === 'rate-limited') {
 		return tooManyAttempts(submission, signup, ['password'])
 	}

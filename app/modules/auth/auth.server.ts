@@ -54,31 +54,20 @@ export async function hasAccount(email: string) {
 	return (await prisma.user.count({ where: { email } })) > 0
 }
 
-export class EmailTakenError extends Error {}
-
 export type SignUpResult = { status: 'ok'; userId: string } | { status: 'email-taken' } | ReturnType<typeof rateLimited>
 
-/** Open sign-up (not by invitation), limited per IP address. */
-export async function signUpFromForm({ name, email, password, ip }: { name: string; email: string; password: string; ip: string }): Promise<SignUpResult> {
+/** Open sign-up (not by invitation), limited per IP address; the email's unique index settles races. */
+export async function signUp({ name, email, password, ip }: { name: string; email: string; password: string; ip: string }): Promise<SignUpResult> {
 	const wait = await takeAttempt([`signup:ip:${ip}`], SIGNUP_POLICY)
 	if (wait > 0) return rateLimited(wait, 'accounts created from your network')
+	const passwordHash = await hashPassword(password)
 	try {
-		const user = await signUp({ name, email, password })
+		const user = await prisma.user.create({ data: { name, email, passwordHash }, select: { id: true } })
 		return { status: 'ok', userId: user.id }
 	} catch (error) {
-		if (error instanceof EmailTakenError) return { status: 'email-taken' }
+		if (isUniqueConstraintError(error)) return { status: 'email-taken' }
 		throw error
 	}
-}
-
-export async function signUp({ name, email, password }: { name: string; email: string; password: string }) {
-	const passwordHash = await hashPassword(password)
-	return prisma.user
-		.create({ data: { name, email, passwordHash }, select: { id: true, email: true, name: true } })
-		.catch((error: unknown) => {
-			if (isUniqueConstraintError(error)) throw new EmailTakenError('An account with this email address already exists')
-			throw error
-		})
 }
 
 export type LoginResult =
