@@ -9,6 +9,9 @@ declare module '@remix-run/node' {
 
 export default defineConfig({
 	build: { target: 'es2022', cssMinify: true },
+	// The dependency scan follows route files into *.server.ts modules; argon2's native bindings
+	// are server-only and must not be pre-bundled for the browser.
+	optimizeDeps: { exclude: ['@node-rs/argon2'] },
 	server: { watch: { ignored: ['**/data/**', '**/playwright-report/**', '**/test-results/**'] } },
 	plugins: [
 		remix({

@@ -30,6 +30,10 @@ export function SiteHeader({ user, organisations, currentOrganisationId }: Heade
 					</span>{' '}
 					Bulwark
 				</Link>
+				<nav aria-label="Main" className="header-nav main-nav">
+					<Link to="/courses">Courses</Link>
+					{user ? <Link to="/dashboard">My training</Link> : null}
+				</nav>
 				{user ? (
 					<nav aria-label="Account" className="header-nav">
 						<details className="menu" ref={closeOnNavigation}>

@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 			{ status: 400 },
 		)
 	}
-	return startSession(request, login.userId, redirectTo ?? '/')
+	return startSession(request, login.userId, redirectTo ?? '/dashboard')
 }
 
 export default function LoginPage() {

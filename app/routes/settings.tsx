@@ -1,13 +1,16 @@
-import { getFormProps, getInputProps } from '@conform-to/react'
+import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
+import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { changePassword, requireSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { ChangePasswordSchema } from '#app/modules/auth/schemas.ts'
 import { invalidateOtherSessions, listUserSessions } from '#app/modules/auth/session.server.ts'
+import { LANGUAGE_NAMES, LANGUAGES } from '#app/modules/courses/course-schema.ts'
+import { setLanguage } from '#app/modules/courses/language.server.ts'
+import { LanguagePreferenceSchema } from '#app/modules/courses/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
 
@@ -27,6 +30,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const session = await requireSession(request)
 	const formData = await readForm(request)
+	if (formData.get('intent') === 'language') {
+		const submission = parseWithZod(formData, { schema: LanguagePreferenceSchema })
+		if (submission.status !== 'success') return data({ result: submission.reply(), form: 'language' as const }, { status: 400 })
+		await setLanguage(session.user.id, submission.value.language)
+		return redirectWithFlash('/settings', { type: 'success', message: `Courses will be shown in ${LANGUAGE_NAMES[submission.value.language]} where available.` })
+	}
 	if (formData.get('intent') === 'logout-others') {
 		const ended = await invalidateOtherSessions(session.user.id, session.id)
 		return redirectWithFlash('/settings', {
@@ -55,7 +64,13 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function SettingsPage() {
 	const { user, sessions } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
-	const [form, fields] = useSchemaForm(ChangePasswordSchema, { id: 'change-password', lastResult: actionData?.result })
+	const languageResult = actionData && 'form' in actionData ? actionData.result : undefined
+	const [form, fields] = useSchemaForm(ChangePasswordSchema, { id: 'change-password', lastResult: languageResult ? undefined : actionData?.result })
+	const [languageForm, languageFields] = useSchemaForm(LanguagePreferenceSchema, {
+		id: 'language',
+		lastResult: languageResult,
+		defaultValue: { intent: 'language', language: user.language },
+	})
 	const otherSessions = sessions.filter((entry) => !entry.current).length
 	return (
 		<div className="stack">
@@ -63,6 +78,25 @@ export default function SettingsPage() {
 			<p className="muted">
 				{user.name} · {user.email}
 			</p>
+			<section className="card" aria-labelledby="language-title">
+				<h2 id="language-title" className="flush-top">
+					Course language
+				</h2>
+				<p className="muted">Courses available in your language are shown in it; the others in English. Completions count whatever the language.</p>
+				<Form method="POST" {...getFormProps(languageForm)} className="inline-form">
+					<input type="hidden" name="intent" value="language" />
+					<SelectField label="Language" errors={languageFields.language.errors} selectProps={getSelectProps(languageFields.language)}>
+						{LANGUAGES.map((language) => (
+							<option key={language} value={language}>
+								{LANGUAGE_NAMES[language]}
+							</option>
+						))}
+					</SelectField>
+					<button type="submit" className="button-secondary">
+						Save language
+					</button>
+				</Form>
+			</section>
 			<section className="card" aria-labelledby="password-title">
 				<h2 id="password-title" className="flush-top">
 					Change password

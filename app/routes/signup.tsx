@@ -45,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 			{ status: 400 },
 		)
 	}
-	return startSession(request, signup.userId, redirectTo ?? '/')
+	return startSession(request, signup.userId, redirectTo ?? '/dashboard')
 }
 
 export default function SignupPage() {

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
 		.or(z.literal('').transform(() => undefined)),
 	MAIL_FROM: z.string().min(3).default('Bulwark <no-reply@localhost>'),
 	MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+	COURSES_DIR: z.string().min(1).default('./courses'),
+	COURSE_MANIFEST: z.string().min(1).default('./build/courses/manifest.json'),
 })
 
 export type Env = z.infer<typeof EnvSchema>

@@ -47,7 +47,7 @@ export async function requireSession(request: Request) {
 
 export async function requireAnonymous(request: Request) {
 	const { session } = await getAuthSession(request)
-	if (session) throw redirect('/')
+	if (session) throw redirect('/dashboard')
 }
 
 export async function hasAccount(email: string) {

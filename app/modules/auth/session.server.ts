@@ -6,7 +6,7 @@ import { generateToken, hashToken } from './session-token.server.ts'
 
 export const SESSION_COOKIE_NAME = 'bulwark_session'
 
-const sessionUserSelect = { id: true, email: true, name: true } as const
+const sessionUserSelect = { id: true, email: true, name: true, language: true } as const
 
 export async function createSession(userId: string, userAgent?: string | null) {
 	const token = generateToken()

@@ -1,0 +1,24 @@
+import type { CourseSummary } from '#app/modules/courses/catalogue.server.ts'
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
+export const formatDate = (date: Date | string) => dateFormat.format(new Date(date))
+
+/** One line on where the learner stands: not started, in progress, completed (valid or expired). */
+export function CourseStatus({ course }: { course: Pick<CourseSummary, 'standing' | 'lessonCount'> }) {
+	const { run, latest } = course.standing
+	if (run && !run.completed && run.doneLessons > 0) {
+		return (
+			<span className="badge badge-progress">
+				{latest ? 'Renewing: ' : 'In progress: '}
+				{run.doneLessons} of {course.lessonCount} lessons
+			</span>
+		)
+	}
+	if (latest) {
+		if (latest.status === 'valid') return <span className="badge badge-valid">Completed · valid until {formatDate(latest.expiresAt)}</span>
+		if (latest.status === 'expired') return <span className="badge badge-expired">Expired on {formatDate(latest.expiresAt)}</span>
+		return <span className="badge badge-expired">Certificate revoked</span>
+	}
+	if (run) return <span className="badge badge-progress">Started</span>
+	return null
+}

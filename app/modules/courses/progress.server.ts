@@ -1,0 +1,153 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { generateCertificateCode } from '#app/modules/certificates/certificate-code.server.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import type { CompiledCourse } from './compile-course.server.tsx'
+import { type CertificateStatus, certificateStatus, evaluateCompletion, expiryOf, type LessonOutline } from './completion.ts'
+import type { Language } from './course-schema.ts'
+
+type Transaction = Prisma.TransactionClient
+
+export function outlineOf(course: CompiledCourse): LessonOutline[] {
+	return course.variants.en.lessons.map((lesson) => ({ slug: lesson.slug, hasQuiz: Boolean(lesson.quiz) }))
+}
+
+/** The learner's current run through a course, or null before they start it. */
+export async function loadProgress(userId: string, courseSlug: string, db: Transaction = prisma) {
+	const progress = await db.courseProgress.findUnique({
+		where: { userId_courseSlug: { userId, courseSlug } },
+		select: {
+			id: true,
+			runStartedAt: true,
+			resumeLessonSlug: true,
+			lessons: { select: { lessonSlug: true } },
+			completion: { select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true } },
+		},
+	})
+	if (!progress) return null
+	const passed = await db.quizAttempt.findMany({
+		where: { userId, courseSlug, status: 'SUBMITTED', passed: true, submittedAt: { gte: progress.runStartedAt } },
+		distinct: ['lessonSlug'],
+		select: { lessonSlug: true },
+	})
+	return {
+		id: progress.id,
+		runStartedAt: progress.runStartedAt,
+		resumeLessonSlug: progress.resumeLessonSlug,
+		completion: progress.completion,
+		doneLessons: new Set(progress.lessons.map((lesson) => lesson.lessonSlug)),
+		passedQuizzes: new Set(passed.map((attempt) => attempt.lessonSlug)),
+	}
+}
+export type Progress = NonNullable<Awaited<ReturnType<typeof loadProgress>>>
+
+/** Remembers the lesson a learner opened as their resume point; a repeat visit writes nothing. */
+export async function rememberLesson(userId: string, courseSlug: string, lessonSlug: string, progress: Progress | null) {
+	if (progress?.resumeLessonSlug === lessonSlug) return
+	await prisma.courseProgress.upsert({
+		where: { userId_courseSlug: { userId, courseSlug } },
+		create: { userId, courseSlug, resumeLessonSlug: lessonSlug },
+		update: { resumeLessonSlug: lessonSlug },
+		select: { id: true },
+	})
+}
+
+/** The run's row, created if needed and locked, so concurrent steps of one learner complete the course once. */
+async function lockRun(tx: Transaction, userId: string, courseSlug: string) {
+	const { id } = await tx.courseProgress.upsert({
+		where: { userId_courseSlug: { userId, courseSlug } },
+		create: { userId, courseSlug },
+		update: {},
+		select: { id: true },
+	})
+	await tx.$queryRaw`SELECT 1 FROM "CourseProgress" WHERE "id" = ${id} FOR UPDATE`
+	return id
+}
+
+type Learner = { id: string; name: string }
+
+/**
+ * Issues the completion (and its certificate) once every lesson of the run is done and every quiz
+ * passed; null unless this call issued it. Call inside the transaction that recorded the last
+ * step, after `lockRun`.
+ */
+async function completeIfDone(tx: Transaction, learner: Learner, course: CompiledCourse, language: Language) {
+	const progress = await loadProgress(learner.id, course.slug, tx)
+	if (!progress || progress.completion) return null
+	if (!evaluateCompletion(outlineOf(course), progress.doneLessons, progress.passedQuizzes).complete) return null
+	const completedAt = new Date()
+	const completion = await tx.courseCompletion.create({
+		data: {
+			userId: learner.id,
+			courseSlug: course.slug,
+			courseVersion: course.facts.version,
+			courseTitle: (course.variants[language] ?? course.variants.en).title,
+			learnerName: learner.name,
+			completedAt,
+			expiresAt: expiryOf(completedAt, course.facts.validityMonths),
+			certificateCode: generateCertificateCode(),
+		},
+		select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true },
+	})
+	await tx.courseProgress.update({ where: { id: progress.id }, data: { completionId: completion.id }, select: { id: true } })
+	return completion
+}
+
+/** Records a lesson as done (inside `tx` when given); returns the completion if that finished the course. */
+export async function markLessonDone(learner: Learner, course: CompiledCourse, lessonSlug: string, language: Language, tx?: Transaction) {
+	const run = async (db: Transaction) => {
+		const progressId = await lockRun(db, learner.id, course.slug)
+		await db.lessonCompletion.upsert({
+			where: { progressId_lessonSlug: { progressId, lessonSlug } },
+			create: { progressId, lessonSlug },
+			update: {},
+			select: { lessonSlug: true },
+		})
+		return completeIfDone(db, learner, course, language)
+	}
+	return tx ? run(tx) : prisma.$transaction(run)
+}
+
+/** Starts a new run after a completion (to renew it): lesson progress resets, completions stay. */
+export async function restartCourse(userId: string, courseSlug: string) {
+	await prisma.$transaction(async (tx) => {
+		const progressId = await lockRun(tx, userId, courseSlug)
+		await tx.lessonCompletion.deleteMany({ where: { progressId } })
+		await tx.courseProgress.update({
+			where: { id: progressId },
+			data: { runStartedAt: new Date(), resumeLessonSlug: null, completionId: null },
+			select: { id: true },
+		})
+	})
+}
+
+export type CourseStanding = {
+	/** The current run, unless the learner never opened the course. */
+	run: { doneLessons: number; resumeLessonSlug: string | null; completed: boolean } | null
+	/** The most recent completion, whether or not it is still valid. */
+	latest: { courseTitle: string; completedAt: Date; expiresAt: Date; certificateCode: string; status: CertificateStatus } | null
+}
+
+/** Where the learner stands on every course they have touched: the catalogue and the dashboard read this. */
+export async function loadCourseStandings(userId: string, now = new Date()) {
+	const [runs, completions] = await Promise.all([
+		prisma.courseProgress.findMany({
+			where: { userId },
+			select: { courseSlug: true, resumeLessonSlug: true, completionId: true, _count: { select: { lessons: true } } },
+		}),
+		prisma.courseCompletion.findMany({
+			where: { userId },
+			orderBy: { completedAt: 'desc' },
+			distinct: ['courseSlug'],
+			select: { courseSlug: true, courseTitle: true, completedAt: true, expiresAt: true, revokedAt: true, certificateCode: true },
+		}),
+	])
+	const standings = new Map<string, CourseStanding>()
+	const standingOf = (slug: string) => standings.get(slug) ?? standings.set(slug, { run: null, latest: null }).get(slug)!
+	for (const run of runs) {
+		standingOf(run.courseSlug).run = { doneLessons: run._count.lessons, resumeLessonSlug: run.resumeLessonSlug, completed: Boolean(run.completionId) }
+	}
+	for (const { revokedAt, ...completion } of completions) {
+		standingOf(completion.courseSlug).latest = { ...completion, status: certificateStatus({ expiresAt: completion.expiresAt, revokedAt }, now) }
+	}
+	return standings
+}

@@ -1,0 +1,157 @@
+import { randomBytes, randomInt } from 'node:crypto'
+import { prisma } from '#app/utils/db.server.ts'
+import type { CompiledCourse, CompiledLesson } from './compile-course.server.tsx'
+import type { Language, Quiz } from './course-schema.ts'
+import { markLessonDone } from './progress.server.ts'
+import { gradeQuiz, optionsOf, type QuizPresentation, resolveChosenOptions, toPublicQuestions } from './quiz.ts'
+
+type QuizLesson = CompiledLesson & { quiz: Quiz }
+
+export function hasQuiz(lesson: CompiledLesson): lesson is QuizLesson {
+	return Boolean(lesson.quiz)
+}
+
+function shuffled<T>(items: T[]) {
+	const copy = [...items]
+	for (let index = copy.length - 1; index > 0; index--) {
+		const other = randomInt(index + 1)
+		;[copy[index], copy[other]] = [copy[other] as T, copy[index] as T]
+	}
+	return copy
+}
+
+/** Fresh opaque ids for every option, in a new random order (true/false keeps True before False). */
+function presentQuiz(quiz: Quiz, language: Language): QuizPresentation {
+	return Object.fromEntries(
+		quiz.questions.map((question) => {
+			const positions = optionsOf(question, language).map((_, index) => index)
+			const order = question.type === 'true-false' ? positions : shuffled(positions)
+			return [question.id, order.map((option) => ({ id: randomBytes(6).toString('hex'), option }))]
+		}),
+	)
+}
+
+/**
+ * The learner's open attempt at this quiz, or a new one. Reusing the open attempt keeps the
+ * option order stable across reloads and stops a reload loop from piling up attempts.
+ */
+export async function openAttempt(userId: string, course: CompiledCourse, lesson: QuizLesson, language: Language) {
+	const key = { userId, courseSlug: course.slug, lessonSlug: lesson.slug, status: 'STARTED' as const, courseVersion: course.facts.version, language }
+	const open = await prisma.quizAttempt.findFirst({ where: key, orderBy: { startedAt: 'desc' }, select: { id: true, presentation: true } })
+	const attempt =
+		open ??
+		(await prisma.quizAttempt.create({
+			data: { ...key, presentation: presentQuiz(lesson.quiz, language), questionCount: lesson.quiz.questions.length },
+			select: { id: true, presentation: true },
+		}))
+	return { attemptId: attempt.id, questions: toPublicQuestions(lesson.quiz, attempt.presentation as QuizPresentation, language) }
+}
+
+/** The attempt the form was built for, with what the browser was shown; null if it is not this learner's for this quiz. */
+export async function findAttempt(userId: string, courseSlug: string, lessonSlug: string, attemptId: string) {
+	const attempt = await prisma.quizAttempt.findFirst({
+		where: { id: attemptId, userId, courseSlug, lessonSlug },
+		select: {
+			id: true,
+			status: true,
+			courseVersion: true,
+			language: true,
+			presentation: true,
+			answers: true,
+			score: true,
+			passed: true,
+			correctCount: true,
+			questionCount: true,
+			submittedAt: true,
+		},
+	})
+	return attempt ? { ...attempt, presentation: attempt.presentation as QuizPresentation } : null
+}
+export type FoundAttempt = NonNullable<Awaited<ReturnType<typeof findAttempt>>>
+
+export type SubmitResult =
+	| { status: 'graded'; attemptId: string; completion: { certificateCode: string } | null }
+	| { status: 'already-submitted'; attemptId: string }
+	| { status: 'outdated' }
+
+/**
+ * Grades an attempt once. The STARTED → SUBMITTED update is conditional, so a double-submitted
+ * form (two tabs, a double click, a retried request) records one result and both get it.
+ * A pass finishes the lesson, and maybe the course, in the same transaction.
+ */
+export async function submitAttempt({
+	learner,
+	course,
+	lesson,
+	attempt,
+	answers,
+}: {
+	learner: { id: string; name: string }
+	course: CompiledCourse
+	lesson: QuizLesson
+	attempt: FoundAttempt
+	answers: Record<string, string[]>
+}): Promise<SubmitResult> {
+	if (attempt.status === 'SUBMITTED') return { status: 'already-submitted', attemptId: attempt.id }
+	// After a deploy changed the course, an old form's questions may no longer be the course's.
+	if (attempt.courseVersion !== course.facts.version) return { status: 'outdated' }
+	const language = attempt.language
+	const quiz = (course.variants[language]?.lessons.find((item) => item.slug === lesson.slug)?.quiz ?? lesson.quiz) as Quiz
+	const chosen = resolveChosenOptions(attempt.presentation, answers)
+	const grade = gradeQuiz(quiz, chosen, course.facts.passMark, language)
+	return prisma.$transaction(async (tx) => {
+		const { count } = await tx.quizAttempt.updateMany({
+			where: { id: attempt.id, status: 'STARTED' },
+			data: {
+				status: 'SUBMITTED',
+				submittedAt: new Date(),
+				answers: chosen,
+				correctCount: grade.correctCount,
+				score: grade.score,
+				passed: grade.passed,
+			},
+		})
+		if (count === 0) return { status: 'already-submitted' as const, attemptId: attempt.id }
+		const completion = grade.passed ? await markLessonDone(learner, course, lesson.slug, language, tx) : null
+		return { status: 'graded' as const, attemptId: attempt.id, completion }
+	})
+}
+
+/**
+ * A submitted attempt as the learner sees it afterwards: their choices, which questions they got
+ * right, and every explanation. Correct options are not marked, so a retake still takes thought.
+ */
+export function describeResult(course: CompiledCourse, lessonSlug: string, attempt: FoundAttempt) {
+	if (attempt.status !== 'SUBMITTED') return null
+	const summary = {
+		attemptId: attempt.id,
+		score: attempt.score ?? 0,
+		passed: attempt.passed ?? false,
+		correctCount: attempt.correctCount ?? 0,
+		questionCount: attempt.questionCount,
+		submittedAt: attempt.submittedAt,
+	}
+	const quiz = course.variants[attempt.language]?.lessons.find((item) => item.slug === lessonSlug)?.quiz
+	// Question by question only against the version it was taken on; the score stands either way.
+	if (!quiz || attempt.courseVersion !== course.facts.version) return { ...summary, questions: [] }
+	const chosen = (attempt.answers ?? {}) as Record<string, number[]>
+	const grade = gradeQuiz(quiz, chosen, course.facts.passMark, attempt.language)
+	const shown = toPublicQuestions(quiz, attempt.presentation, attempt.language)
+	return {
+		...summary,
+		questions: shown.map((question, index) => {
+			const picked = new Set(chosen[question.id] ?? [])
+			const presentation = attempt.presentation[question.id] ?? []
+			return {
+				id: question.id,
+				prompt: question.prompt,
+				correct: grade.results[index]?.correct ?? false,
+				explanation: quiz.questions[index]?.explanation ?? '',
+				options: question.options.map((option, position) => ({
+					text: option.text,
+					chosen: picked.has(presentation[position]?.option ?? -1),
+				})),
+			}
+		}),
+	}
+}

@@ -1,0 +1,123 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { CourseStatus, formatDate } from '#app/components/courses/course-status.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { requireSession } from '#app/modules/auth/auth.server.ts'
+import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
+import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { loadCourseStandings } from '#app/modules/courses/progress.server.ts'
+import { listUserOrganisations } from '#app/modules/organisations/membership.server.ts'
+import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Your training · Bulwark' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const session = await requireSession(request)
+	const [{ bySlug }, standings, organisations] = await Promise.all([
+		getCourseLibrary(),
+		loadCourseStandings(session.user.id),
+		listUserOrganisations(session.user.id),
+	])
+	const mine = [...standings.entries()].flatMap(([slug, standing]) => {
+		const course = bySlug.get(slug)
+		return course ? [summariseCourse(course, session.user.language, standing)] : []
+	})
+	return {
+		name: session.user.name,
+		inProgress: mine.filter((course) => course.standing.run && !course.standing.run.completed),
+		completed: mine
+			.filter((course) => course.standing.latest)
+			.sort((a, b) => new Date(a.standing.latest?.expiresAt ?? 0).getTime() - new Date(b.standing.latest?.expiresAt ?? 0).getTime()),
+		organisations,
+	}
+}
+
+export default function Dashboard() {
+	const { name, inProgress, completed, organisations } = useLoaderData<typeof loader>()
+	return (
+		<div className="stack">
+			<h1>Welcome, {name}</h1>
+			<section aria-labelledby="in-progress-title">
+				<h2 id="in-progress-title">In progress</h2>
+				{inProgress.length === 0 ? (
+					<p>
+						Nothing in progress. <Link to="/courses">Browse the courses</Link> to start one.
+					</p>
+				) : (
+					<ul className="grid plain-list">
+						{inProgress.map((course) => (
+							<li key={course.slug} className="card">
+								<h3 className="flush-top">
+									<Link to={`/courses/${course.slug}`}>{course.title}</Link>
+								</h3>
+								<CourseStatus course={course} />
+								<p>
+									<Link to={`/courses/${course.slug}/${course.resumeLesson?.slug ?? ''}`} className="button button-small">
+										{course.resumeLesson ? `Resume: ${course.resumeLesson.title}` : 'Continue'}
+									</Link>
+								</p>
+							</li>
+						))}
+					</ul>
+				)}
+			</section>
+			<section aria-labelledby="completed-title">
+				<h2 id="completed-title">Completed</h2>
+				{completed.length === 0 ? (
+					<p>No completed courses yet. Each one you finish gives you a certificate anyone can verify.</p>
+				) : (
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Course</th>
+									<th scope="col">Completed</th>
+									<th scope="col">Status</th>
+									<th scope="col">Certificate</th>
+								</tr>
+							</thead>
+							<tbody>
+								{completed.map((course) => (
+									<tr key={course.slug}>
+										<td>
+											<Link to={`/courses/${course.slug}`}>{course.title}</Link>
+										</td>
+										<td>{course.standing.latest ? formatDate(course.standing.latest.completedAt) : null}</td>
+										<td>
+											<CourseStatus course={{ ...course, standing: { run: null, latest: course.standing.latest } }} />
+										</td>
+										<td>{course.standing.latest ? <Link to={`/certificates/${course.standing.latest.certificateCode}`}>View</Link> : null}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				)}
+			</section>
+			<section aria-labelledby="organisations-title">
+				<h2 id="organisations-title">Your organisations</h2>
+				{organisations.length === 0 ? (
+					<p>
+						You are not in an organisation yet. <Link to="/orgs/new">Create one for your company</Link>, or accept an invitation from a
+						colleague. Members of an organisation can take every course.
+					</p>
+				) : (
+					<ul className="grid plain-list" aria-label="Your organisations">
+						{organisations.map(({ organisation, role }) => (
+							<li key={organisation.id} className="card">
+								<h3 className="flush">
+									<Link to={`/org/${organisation.slug}`}>{organisation.name}</Link>
+								</h3>
+								<p className="muted">Your role: {ROLE_LABELS[role]}</p>
+							</li>
+						))}
+					</ul>
+				)}
+			</section>
+		</div>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
