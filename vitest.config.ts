@@ -18,7 +18,7 @@ export default defineConfig({
 					include: ['test/integration/**/*.test.ts'],
 					environment: 'node',
 					// Each worker gets its own in-memory PGlite unless DATABASE_URL points at a server.
-					env: { PGLITE_DATA_DIR: 'memory://' },
+					env: { PGLITE_DATA_DIR: 'memory://', COURSES_DIR: 'test/fixtures/courses' },
 					setupFiles: ['test/setup/integration.ts'],
 					testTimeout: 30_000,
 					hookTimeout: 60_000,
