@@ -98,8 +98,8 @@ export default function Dashboard() {
 				<h2 id="organisations-title">Your organisations</h2>
 				{organisations.length === 0 ? (
 					<p>
-						You are not in an organisation yet. <Link to="/orgs/new">Create one for your company</Link>, or accept an invitation from a
-						colleague. Members of an organisation can take every course.
+						You are not in an organisation yet. Create one for your company, or accept an invitation from a colleague. Members of an
+						organisation can take every course, not only the free ones.
 					</p>
 				) : (
 					<ul className="grid plain-list" aria-label="Your organisations">
@@ -113,6 +113,11 @@ export default function Dashboard() {
 						))}
 					</ul>
 				)}
+				<p>
+					<Link to="/orgs/new" className="button button-secondary">
+						Create an organisation
+					</Link>
+				</p>
 			</section>
 		</div>
 	)

@@ -17,7 +17,7 @@ test('a wrong password is refused without a session; the right one signs in with
 
 	await page.getByLabel('Password').fill(user.password)
 	await page.getByRole('button', { name: 'Log in' }).click()
-	await expect(page).toHaveURL('/')
+	await expect(page).toHaveURL('/dashboard')
 	await expect(page.getByRole('heading', { name: `Welcome, ${user.name}` })).toBeVisible()
 	const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE)
 	expect(session).toBeDefined()

@@ -19,8 +19,8 @@ test('a member of two organisations sees both and switches between them from the
 	await expect(page.getByRole('heading', { level: 1, name: first })).toBeVisible()
 	await expect(accountNav.locator('summary').first()).toContainText(first)
 
-	// The start page lists both, with the role in each.
-	await page.goto('/')
+	// The dashboard lists both, with the role in each.
+	await page.goto('/dashboard')
 	const list = page.getByRole('list', { name: 'Your organisations' })
 	await expect(list.getByRole('listitem')).toHaveCount(2)
 	await expect(list).toContainText(first)

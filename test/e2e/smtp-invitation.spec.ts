@@ -19,7 +19,7 @@ test('an admin invites a colleague by email and the colleague joins through the 
 	const organisationName = `Mailco ${uniqueId()}`
 
 	await signUp(page, admin)
-	await expect(page).toHaveURL(`${SMTP_APP_URL}/`)
+	await expect(page).toHaveURL(`${SMTP_APP_URL}/dashboard`)
 
 	const organisationUrl = await createOrganisation(page, organisationName)
 	expect(organisationUrl.startsWith(`${SMTP_APP_URL}/org/`)).toBe(true)

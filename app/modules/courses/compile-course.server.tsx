@@ -68,7 +68,7 @@ async function compileMdxToHtml(
 	language: CompiledVariant['language'],
 	problems: CourseProblem[],
 ) {
-	const { bundleMDX } = await import('mdx-bundler')
+	const [{ bundleMDX }, { default: remarkGfm }] = await Promise.all([import('mdx-bundler'), import('remark-gfm')])
 	const { getMDXComponent } = await import('mdx-bundler/client/index.js')
 	const findings: Findings = { quizSlots: [], inlineBlocks: [] }
 	let code: string
@@ -76,7 +76,8 @@ async function compileMdxToHtml(
 		const result = await bundleMDX({
 			source: body,
 			mdxOptions(options) {
-				options.remarkPlugins = [...(options.remarkPlugins ?? []), inspectTree(findings)]
+				// GitHub-flavoured Markdown: tables, strikethrough, autolinks, task lists.
+				options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm, inspectTree(findings)]
 				return options
 			},
 		})

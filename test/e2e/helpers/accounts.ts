@@ -20,14 +20,14 @@ export function newUser(label = 'Tester'): TestUser {
 	return { name: `${label} ${id}`, email: `${label.toLowerCase()}-${id}@example.test`, password: `violet kayak meadow ${id} nine` }
 }
 
-/** Signs up through the form and waits for the signed-in home page. */
-export async function signUp(page: Page, user: TestUser) {
-	await page.goto('/signup')
+/** Signs up through the form and waits for the learner's dashboard. */
+export async function signUp(page: Page, user: TestUser, { from = '/signup' } = {}) {
+	await page.goto(from)
 	await page.getByLabel('Name').fill(user.name)
 	await page.getByLabel('Email').fill(user.email)
 	await page.getByLabel('Password').fill(user.password)
 	await page.getByRole('button', { name: 'Sign up' }).click()
-	await expect(page).toHaveURL('/')
+	await expect(page).toHaveURL('/dashboard')
 	await expect(page.getByRole('heading', { name: `Welcome, ${user.name}` })).toBeVisible()
 }
 
@@ -65,11 +65,11 @@ export async function acceptInvitationAsNewAccount(
 }
 
 /**
- * Creates an organisation from the start page's link and returns its URL; the new admin lands
+ * Creates an organisation from the dashboard's link and returns its URL; the new admin lands
  * on it with the confirmation message.
  */
 export async function createOrganisation(page: Page, organisationName: string) {
-	await page.goto('/')
+	await page.goto('/dashboard')
 	await page.getByRole('main').getByRole('link', { name: 'Create an organisation' }).click()
 	await page.getByLabel('Organisation name').fill(organisationName)
 	await page.getByRole('button', { name: 'Create organisation' }).click()

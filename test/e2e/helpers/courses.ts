@@ -1,0 +1,36 @@
+import path from 'node:path'
+import { expect, type Page } from '@playwright/test'
+import type { Question } from '../../../app/modules/courses/course-schema.ts'
+import { readCourseSources } from '../../../app/modules/courses/course-source.server.ts'
+import { optionsOf } from '../../../app/modules/courses/quiz.ts'
+
+/**
+ * The course as its files define it, read on the test's (server) side: the browser never has
+ * the answers, so this is where a test learns them.
+ */
+export async function readCourse(slug: string) {
+	const { courses, problems } = await readCourseSources(path.resolve('courses'))
+	expect(problems).toEqual([])
+	const course = courses.find((entry) => entry.slug === slug)
+	if (!course) throw new Error(`No course ${slug} in courses/`)
+	return course
+}
+
+export function freeCourseSlug(courses: Awaited<ReturnType<typeof readCourseSources>>['courses']) {
+	const course = courses.find((entry) => entry.facts.free)
+	if (!course) throw new Error('The library needs a free course')
+	return course.slug
+}
+
+/** Ticks the right options (or, with `correct: false`, a wrong answer) for every question of the quiz on the page. */
+export async function answerQuiz(page: Page, questions: Question[], { correct }: { correct: boolean }) {
+	for (const question of questions) {
+		const group = page.getByRole('group', { name: question.prompt })
+		const options = optionsOf(question, 'en')
+		const right = options.filter((option) => option.correct)
+		const wrong = options.filter((option) => !option.correct)
+		const chosen = correct ? right : [wrong[0]!]
+		for (const option of chosen) await group.getByLabel(option.text, { exact: true }).check()
+	}
+	await page.getByRole('button', { name: 'Submit answers' }).click()
+}
