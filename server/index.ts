@@ -9,6 +9,7 @@ import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.ser
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { withRequestMemo } from '#app/utils/request-memo.server.ts'
 import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
 const env = getEnv()
@@ -65,6 +66,7 @@ if (viteDevServer) {
 
 app.all(
 	'*',
+	(req, _res, next) => withRequestMemo(req.method, next),
 	createRequestHandler({
 		build: viteDevServer
 			? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>

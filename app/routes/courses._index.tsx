@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		? await Promise.all([loadCourseStandings(session.user.id), isOrganisationMember(session.user.id)])
 		: [new Map(), false]
 	const requested = new URL(request.url).searchParams.get('topic')
-	const topic = requested && requested in TOPICS ? (requested as Topic) : null
+	const topic = requested && Object.hasOwn(TOPICS, requested) ? (requested as Topic) : null
 	const topics = Object.entries(TOPICS)
 		.map(([slug, label]) => ({ slug, label, count: courses.filter((course) => course.facts.topics.includes(slug as Topic)).length }))
 		.filter((entry) => entry.count > 0)

@@ -46,7 +46,7 @@ const sessionExists = async (id: string) => (await prisma.session.count({ where:
 describe('sign-up', () => {
 	test('stores the lower-cased email and an argon2id hash, and starts a session whose row holds only the token hash', async () => {
 		const id = randomId()
-		const response = expectRedirect(await signup({ name: 'Dana Signup', email: `  Dana.Signup-${id}@Example.TEST `, password: PASSWORD }), '/')
+		const response = expectRedirect(await signup({ name: 'Dana Signup', email: `  Dana.Signup-${id}@Example.TEST `, password: PASSWORD }), '/dashboard')
 
 		const user = await prisma.user.findUnique({ where: { email: `dana.signup-${id}@example.test` } })
 		expect(user).not.toBeNull()
@@ -95,7 +95,7 @@ describe('sign-up', () => {
 describe('log-in', () => {
 	test('sets a session cookie for the right password', async () => {
 		const user = await createUser({ prefix: 'login' })
-		const response = expectRedirect(await login(user.email.toUpperCase(), user.password), '/')
+		const response = expectRedirect(await login(user.email.toUpperCase(), user.password), '/dashboard')
 
 		const cookie = sessionCookieFrom(response)
 		expect(cookie).not.toBeNull()
@@ -157,14 +157,14 @@ describe('sign-up rate limit', () => {
 	test('20 sign-ups from one address go through; the 21st answers 429 with Retry-After; another address is not affected', async () => {
 		const ip = uniqueIp()
 		const accounts = Array.from({ length: 21 }, () => ({ name: 'Burst Signup', email: uniqueEmail('burst'), password: PASSWORD }))
-		for (const account of accounts.slice(0, 20)) expectRedirect(await signup(account, ip), '/')
+		for (const account of accounts.slice(0, 20)) expectRedirect(await signup(account, ip), '/dashboard')
 
 		const refused = expectData(await signup(accounts[20]!, ip), 429)
 		expect(Number(headersOf(refused).get('Retry-After'))).toBeGreaterThan(0)
 		expect(JSON.stringify(refused.data)).toContain('Too many accounts created from your network')
 		expect(await prisma.user.count({ where: { email: accounts[20]!.email } })).toBe(0)
 
-		expectRedirect(await signup(accounts[20]!, uniqueIp()), '/')
+		expectRedirect(await signup(accounts[20]!, uniqueIp()), '/dashboard')
 	})
 })
 

@@ -3,6 +3,7 @@ import { parse } from 'cookie'
 import { describeWait, LOGIN_FAILURE_POLICY, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
+import { memoizeForRequest } from '#app/utils/request-memo.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
 import { hashToken } from './session-token.server.ts'
 import {
@@ -19,11 +20,7 @@ function readSessionToken(request: Request) {
 	return header ? (parse(header)[SESSION_COOKIE_NAME] ?? null) : null
 }
 
-/**
- * The signed-in session, or null. `headers` carries a refreshed cookie when the session was
- * extended (or a cleared one when it was not valid); loaders pass it on in their response.
- */
-export async function getAuthSession(request: Request) {
+async function readAuthSession(request: Request) {
 	const token = readSessionToken(request)
 	if (!token) return { session: null, headers: new Headers() }
 	const result = await validateSessionToken(token)
@@ -31,6 +28,18 @@ export async function getAuthSession(request: Request) {
 	if (!result) headers.append('Set-Cookie', serializeBlankSessionCookie())
 	else if (result.refreshed) headers.append('Set-Cookie', serializeSessionCookie(token, result.session.expiresAt))
 	return { session: result?.session ?? null, headers }
+}
+
+/**
+ * The signed-in session, or null. `headers` carries a refreshed cookie when the session was
+ * extended (or a cleared one when it was not valid); loaders pass it on in their response.
+ */
+export async function getAuthSession(request: Request) {
+	// The root loader and the page's loader both ask: one lookup per page request.
+	const token = readSessionToken(request)
+	const { session, headers } = await memoizeForRequest(`auth-session:${token}`, () => readAuthSession(request))
+	// Each caller gets its own Headers: the root loader appends its flash cookie to them.
+	return { session, headers: new Headers(headers) }
 }
 
 function loginRedirect(request: Request) {

@@ -11,7 +11,7 @@ export function outlineOf(course: CompiledCourse): LessonOutline[] {
 	return course.variants.en.lessons.map((lesson) => ({ slug: lesson.slug, hasQuiz: Boolean(lesson.quiz) }))
 }
 
-/** The learner's current run through a course, or null before they start it. */
+/** The learner's current run through a course, or null before they start it. One SQL query (relation joins): every lesson page reads it. */
 export async function loadProgress(userId: string, courseSlug: string, db: Transaction = prisma) {
 	const progress = await db.courseProgress.findUnique({
 		where: { userId_courseSlug: { userId, courseSlug } },
@@ -21,21 +21,23 @@ export async function loadProgress(userId: string, courseSlug: string, db: Trans
 			resumeLessonSlug: true,
 			lessons: { select: { lessonSlug: true } },
 			completion: { select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true } },
+			user: {
+				select: {
+					quizAttempts: { where: { courseSlug, status: 'SUBMITTED', passed: true }, select: { lessonSlug: true, submittedAt: true } },
+				},
+			},
 		},
 	})
 	if (!progress) return null
-	const passed = await db.quizAttempt.findMany({
-		where: { userId, courseSlug, status: 'SUBMITTED', passed: true, submittedAt: { gte: progress.runStartedAt } },
-		distinct: ['lessonSlug'],
-		select: { lessonSlug: true },
-	})
+	// A quiz counts for this run only if it was passed after the run started.
+	const passedThisRun = progress.user.quizAttempts.filter((attempt) => attempt.submittedAt && attempt.submittedAt >= progress.runStartedAt)
 	return {
 		id: progress.id,
 		runStartedAt: progress.runStartedAt,
 		resumeLessonSlug: progress.resumeLessonSlug,
 		completion: progress.completion,
 		doneLessons: new Set(progress.lessons.map((lesson) => lesson.lessonSlug)),
-		passedQuizzes: new Set(passed.map((attempt) => attempt.lessonSlug)),
+		passedQuizzes: new Set(passedThisRun.map((attempt) => attempt.lessonSlug)),
 	}
 }
 export type Progress = NonNullable<Awaited<ReturnType<typeof loadProgress>>>
