@@ -130,3 +130,34 @@ test('the resume point survives logging out and in again', async ({ page }) => {
 	await expect(page.getByText(`1 of ${course.variants.en.lessons.length} lessons done`)).toBeVisible()
 	await expect(page.getByRole('navigation', { name: 'Lessons' }).getByRole('listitem').first()).toContainText(first!.title)
 })
+
+test('a learner who prefers German gets the German course, and its scenario and email reveal their feedback once answered', async ({ page }) => {
+	const course = await readCourse(FREE_COURSE)
+	const german = course.variants.de!
+	const lessonWithEmail = german.lessons.find((lesson) => lesson.body.includes('<EmailMock'))!
+	await signUp(page, newUser('Lernende'))
+	await page.goto('/settings')
+	await page.getByLabel('Language').selectOption('de')
+	await page.getByRole('button', { name: 'Save language' }).click()
+	await expect(page.getByRole('status')).toContainText('Deutsch')
+
+	await page.goto(`/courses/${FREE_COURSE}`)
+	await expect(page.getByRole('heading', { level: 1, name: german.title })).toBeVisible()
+	await page.goto(`/courses/${FREE_COURSE}/${lessonWithEmail.slug}`)
+	await expect(page.getByRole('heading', { level: 1, name: lessonWithEmail.title })).toBeVisible()
+
+	// The email's tell-tale details stay unmarked until the learner decides.
+	const email = page.locator('.email-mock').first()
+	await expect(email.locator('.email-flag-note').first()).toBeHidden()
+	await email.getByText('Als Phishing melden').click()
+	await expect(email.getByText('Richtig: Das ist eine Phishing-E-Mail.')).toBeVisible()
+	await expect(email.locator('.email-flag-note').first()).toBeVisible()
+
+	// A scenario shows the feedback of the choice picked, and only that one.
+	const scenario = page.locator('.scenario').first()
+	const choices = scenario.locator('.reveal-choice')
+	await expect(choices.first().locator('.reveal-feedback')).toBeHidden()
+	await choices.first().locator('label').click()
+	await expect(choices.first().locator('.reveal-feedback')).toBeVisible()
+	await expect(choices.nth(1).locator('.reveal-feedback')).toBeHidden()
+})

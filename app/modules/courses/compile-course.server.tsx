@@ -62,6 +62,19 @@ function inspectTree(findings: Findings) {
 
 type EsbuildFailure = { errors?: { text: string; location?: { line: number } | null }[] }
 
+/**
+ * One line for an MDX error. @mdx-js/esbuild wraps some messages ("Cannot process MDX file with
+ * esbuild:\n  1:1: Expected a closing tag for `<Callout>` (7:1-7:21)") and then reports line 0;
+ * the real position is the one in the message.
+ */
+function describeMdxError({ text, location }: { text: string; location?: { line: number } | null }) {
+	const lastLine = text.trim().split('\n').pop()?.trim() ?? text
+	const message = lastLine.replace(/^\d+:\d+(-\d+:\d+)?:\s*/, '')
+	const quotedPosition = /\((\d+):\d+(?:-\d+:\d+)?\)/.exec(message)
+	const line = location?.line || (quotedPosition ? Number(quotedPosition[1]) : undefined)
+	return { line, message: `MDX: ${message}` }
+}
+
 async function compileMdxToHtml(
 	file: string,
 	body: string,
@@ -75,6 +88,11 @@ async function compileMdxToHtml(
 	try {
 		const result = await bundleMDX({
 			source: body,
+			// Problems are reported as file:line, not as esbuild's own console output.
+			esbuildOptions(options) {
+				options.logLevel = 'silent'
+				return options
+			},
 			mdxOptions(options) {
 				// GitHub-flavoured Markdown: tables, strikethrough, autolinks, task lists.
 				options.remarkPlugins = [...(options.remarkPlugins ?? []), remarkGfm, inspectTree(findings)]
@@ -85,7 +103,7 @@ async function compileMdxToHtml(
 	} catch (error) {
 		const failure = error as EsbuildFailure
 		const errors = failure.errors?.length ? failure.errors : [{ text: error instanceof Error ? error.message : String(error), location: null }]
-		for (const item of errors) problems.push({ file, line: item.location?.line, message: `MDX: ${item.text}` })
+		for (const item of errors) problems.push({ file, ...describeMdxError(item) })
 		return null
 	}
 	for (const { name, line } of findings.inlineBlocks) {

@@ -52,7 +52,7 @@ export const CourseFrontmatterSchema = z
 		title: TextSchema('title', 120),
 		summary: TextSchema('summary', 400),
 		version: z
-			.string({ required_error: 'version is required, like "1.0.0"' })
+			.string({ required_error: 'version is required, like "1.0.0"', invalid_type_error: 'version must be text in quotes, like "1.0.0"' })
 			.regex(/^\d+\.\d+\.\d+$/, 'version must look like "1.0.0" (major.minor.patch)'),
 		estimatedMinutes: z
 			.number({ required_error: 'estimatedMinutes is required', invalid_type_error: 'estimatedMinutes must be a number' })
@@ -62,7 +62,10 @@ export const CourseFrontmatterSchema = z
 		level: z.enum(LEVELS, { errorMap: () => ({ message: `level must be one of: ${LEVELS.join(', ')}` }) }),
 		free: z.boolean({ required_error: 'free is required (true or false)', invalid_type_error: 'free must be true or false' }),
 		topics: z
-			.array(z.enum(topicSlugs, { errorMap: () => ({ message: `unknown topic; use one of: ${topicSlugs.join(', ')}` }) }))
+			.array(z.enum(topicSlugs, { errorMap: () => ({ message: `unknown topic; use one of: ${topicSlugs.join(', ')}` }) }), {
+				required_error: 'topics is required, a list like [phishing]',
+				invalid_type_error: 'topics must be a list, like [phishing]',
+			})
 			.min(1, 'list at least one topic')
 			.refine(unique, 'topics must not repeat'),
 		principles: z
@@ -72,7 +75,10 @@ export const CourseFrontmatterSchema = z
 					.int('principles are whole numbers')
 					.min(1, 'Charter of Trust principles are numbered 1 to 10')
 					.max(10, 'Charter of Trust principles are numbered 1 to 10'),
-				{ required_error: 'principles is required: the Charter of Trust principles (1–10) the course serves' },
+				{
+					required_error: 'principles is required: the Charter of Trust principles (1–10) the course serves',
+					invalid_type_error: 'principles must be a list of numbers, like [6, 8]',
+				},
 			)
 			.min(1, 'name at least one Charter of Trust principle (1–10)')
 			.refine(unique, 'principles must not repeat'),
@@ -89,7 +95,9 @@ export const CourseFrontmatterSchema = z
 			.max(100, 'passMark must be between 1 and 100')
 			.default(80),
 		languages: z
-			.array(z.enum(LANGUAGES, { errorMap: () => ({ message: `languages must be among: ${LANGUAGES.join(', ')}` }) }))
+			.array(z.enum(LANGUAGES, { errorMap: () => ({ message: `languages must be among: ${LANGUAGES.join(', ')}` }) }), {
+				invalid_type_error: 'languages must be a list, like [en, de]',
+			})
 			.default([DEFAULT_LANGUAGE])
 			.refine((languages) => languages.includes(DEFAULT_LANGUAGE), 'languages must include "en": English is required')
 			.refine(unique, 'languages must not repeat'),

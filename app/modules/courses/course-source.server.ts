@@ -86,12 +86,16 @@ function parseFrontmatter<Schema extends z.ZodTypeAny>(
 	const parsed = schema.safeParse(document.toJS() ?? {})
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues) {
-			problems.push({
-				file,
-				line: lineOfPath(document.contents, issue.path, fileLine),
-				field: issue.path.length > 0 ? formatPath(issue.path) : undefined,
-				message: issue.message,
-			})
+			// Zod reports unknown keys against their object: point at each key instead.
+			const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path]
+			for (const issuePath of paths) {
+				problems.push({
+					file,
+					line: lineOfPath(document.contents, issuePath, fileLine),
+					field: issuePath.length > 0 ? formatPath(issuePath) : undefined,
+					message: issue.code === 'unrecognized_keys' ? 'unknown field: check its spelling against courses/README.md' : issue.message,
+				})
+			}
 		}
 		return { ok: false }
 	}
@@ -134,9 +138,11 @@ async function isDirectory(target: string) {
 	}
 }
 
+/** The lessons that parsed, and the names of every lesson file (broken ones included, so one error is reported once). */
 async function readLessons(directory: string, relative: (file: string) => string, problems: CourseProblem[]) {
 	const entries = await readdir(directory, { withFileTypes: true })
 	const lessons: LessonSource[] = []
+	const fileNames: string[] = []
 	for (const entry of entries.filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
 		if (entry.name === 'course.mdx' || !entry.name.endsWith('.mdx')) continue
 		const file = relative(path.join(directory, entry.name))
@@ -145,6 +151,7 @@ async function readLessons(directory: string, relative: (file: string) => string
 			problems.push({ file, message: 'lesson files are named NN-lesson-slug.mdx, like "01-spotting-the-signs.mdx"' })
 			continue
 		}
+		fileNames.push(entry.name)
 		const position = Number(match[1])
 		const slug = match[2] ?? ''
 		const clash = lessons.find((lesson) => lesson.position === position || lesson.slug === slug)
@@ -157,7 +164,7 @@ async function readLessons(directory: string, relative: (file: string) => string
 		if (!parsed.ok) continue
 		lessons.push({ file, slug, position, title: parsed.data.title, quiz: parsed.data.quiz, body: parsed.body })
 	}
-	return lessons
+	return { lessons, fileNames }
 }
 
 async function readVariant(
@@ -177,9 +184,9 @@ async function readVariant(
 	}
 	const schema = language === DEFAULT_LANGUAGE ? CourseFrontmatterSchema : TranslatedCourseFrontmatterSchema
 	const parsed = parseFrontmatter(relative(courseFile), source, schema, problems)
-	const lessons = await readLessons(directory, relative, problems)
+	const { lessons, fileNames } = await readLessons(directory, relative, problems)
 	if (!parsed.ok) return null
-	return { frontmatter: parsed.data, body: parsed.body, file: relative(courseFile), lessons }
+	return { frontmatter: parsed.data, body: parsed.body, file: relative(courseFile), lessons, fileNames }
 }
 
 /** A translated quiz must grade exactly like the English one: same questions, same answers. */
@@ -222,10 +229,11 @@ async function readCourse(coursesDirectory: string, slug: string, problems: Cour
 	const english = await readVariant(directory, DEFAULT_LANGUAGE, relative, problems)
 	if (!english) return null
 	const { title, summary, ...facts } = english.frontmatter as CourseFrontmatter
-	if (english.lessons.length === 0 && problems.length === before) {
+	if (english.fileNames.length === 0) {
 		problems.push({ file: relative(directory), message: 'a course needs at least one lesson (NN-lesson-slug.mdx)' })
 	}
-	if (english.lessons.length > 0 && !english.lessons.some((lesson) => lesson.quiz)) {
+	// Only when every lesson read cleanly: a broken quiz lesson is reported once, as itself.
+	if (english.lessons.length > 0 && problems.length === before && !english.lessons.some((lesson) => lesson.quiz)) {
 		problems.push({ file: relative(directory), message: 'a course needs at least one quiz: add quiz: to a lesson\'s frontmatter' })
 	}
 	const variants: CourseSource['variants'] = {
@@ -246,13 +254,16 @@ async function readCourse(coursesDirectory: string, slug: string, problems: Cour
 		}
 		const translated = await readVariant(directory, language, relative, problems)
 		if (!translated) continue
-		const expected = english.lessons.map((lesson) => path.basename(lesson.file)).join(', ')
-		const actual = translated.lessons.map((lesson) => path.basename(lesson.file)).join(', ')
+		const expected = english.fileNames.join(', ')
+		const actual = translated.fileNames.join(', ')
 		if (expected !== actual) {
 			problems.push({ file: relative(path.join(directory, language)), message: `the translation must have the same lesson files as the English course (${expected}); found: ${actual || 'none'}` })
 			continue
 		}
-		english.lessons.forEach((lesson, index) => compareQuizzes(lesson, translated.lessons[index] as LessonSource, problems))
+		for (const lesson of translated.lessons) {
+			const original = english.lessons.find((item) => item.slug === lesson.slug)
+			if (original) compareQuizzes(original, lesson, problems)
+		}
 		variants[language] = { language, file: translated.file, body: translated.body, lessons: translated.lessons, ...translated.frontmatter }
 	}
 	if (problems.length > before) return null
