@@ -24,7 +24,8 @@ export function QuizForm({ quiz, lastResult }: { quiz: { attemptId: string; ques
 			<ol className="quiz-questions">
 				{quiz.questions.map((question, index) => {
 					const name = `answers.${question.id}`
-					const errors = form.allErrors[name]
+					// Errors about one chosen option arrive under answers.<id>[index].
+					const errors = Object.entries(form.allErrors).flatMap(([key, messages]) => (key === name || key.startsWith(`${name}[`) ? messages : []))
 					const errorId = `${form.id}-${question.id}-error`
 					return (
 						<li key={question.id}>

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { generateCertificateCode } from '#app/modules/certificates/certificate-code.server.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import type { CompiledCourse } from './compile-course.server.tsx'
 import { type CertificateStatus, certificateStatus, evaluateCompletion, expiryOf, type LessonOutline } from './completion.ts'
 import type { Language } from './course-schema.ts'
@@ -45,24 +46,36 @@ export type Progress = NonNullable<Awaited<ReturnType<typeof loadProgress>>>
 /** Remembers the lesson a learner opened as their resume point; a repeat visit writes nothing. */
 export async function rememberLesson(userId: string, courseSlug: string, lessonSlug: string, progress: Progress | null) {
 	if (progress?.resumeLessonSlug === lessonSlug) return
-	await prisma.courseProgress.upsert({
-		where: { userId_courseSlug: { userId, courseSlug } },
-		create: { userId, courseSlug, resumeLessonSlug: lessonSlug },
-		update: { resumeLessonSlug: lessonSlug },
-		select: { id: true },
-	})
+	const remember = () =>
+		prisma.courseProgress.upsert({
+			where: { userId_courseSlug: { userId, courseSlug } },
+			create: { userId, courseSlug, resumeLessonSlug: lessonSlug },
+			update: { resumeLessonSlug: lessonSlug },
+			select: { id: true },
+		})
+	try {
+		await remember()
+	} catch (error) {
+		// Two first visits at once (two tabs): the other created the row; update it.
+		if (!isUniqueConstraintError(error)) throw error
+		await remember()
+	}
 }
 
-/** The run's row, created if needed and locked, so concurrent steps of one learner complete the course once. */
+/**
+ * The run's row, created if needed and locked, so concurrent steps of one learner complete the
+ * course once. ON CONFLICT: two first steps at the same moment must not collide on the unique key.
+ */
 async function lockRun(tx: Transaction, userId: string, courseSlug: string) {
-	const { id } = await tx.courseProgress.upsert({
-		where: { userId_courseSlug: { userId, courseSlug } },
-		create: { userId, courseSlug },
-		update: {},
-		select: { id: true },
-	})
-	await tx.$queryRaw`SELECT 1 FROM "CourseProgress" WHERE "id" = ${id} FOR UPDATE`
-	return id
+	const now = new Date()
+	await tx.$executeRaw`
+		INSERT INTO "CourseProgress" ("id", "userId", "courseSlug", "runStartedAt", "updatedAt")
+		VALUES (${randomBytes(12).toString('hex')}, ${userId}, ${courseSlug}, ${now}, ${now})
+		ON CONFLICT ("userId", "courseSlug") DO NOTHING`
+	const [run] = await tx.$queryRaw<{ id: string }[]>`
+		SELECT "id" FROM "CourseProgress" WHERE "userId" = ${userId} AND "courseSlug" = ${courseSlug} FOR UPDATE`
+	if (!run) throw new Error(`No course progress for ${courseSlug} after creating it`)
+	return run.id
 }
 
 type Learner = { id: string; name: string }
