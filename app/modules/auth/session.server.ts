@@ -1,4 +1,5 @@
 import { serialize } from 'cookie'
+import type { Language } from '#app/generated/prisma/enums.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isSessionExpired, newSessionExpiry, shouldExtendSession } from './session-expiry.ts'
@@ -6,7 +7,15 @@ import { generateToken, hashToken } from './session-token.server.ts'
 
 export const SESSION_COOKIE_NAME = 'bulwark_session'
 
-const sessionUserSelect = { id: true, email: true, name: true, language: true } as const
+type SessionRow = {
+	id: string
+	expiresAt: Date
+	currentOrganisationId: string | null
+	userId: string
+	email: string
+	name: string
+	language: Language
+}
 
 export async function createSession(userId: string, userAgent?: string | null) {
 	const token = generateToken()
@@ -28,11 +37,18 @@ export async function createSession(userId: string, userAgent?: string | null) {
  */
 export async function validateSessionToken(token: string) {
 	const id = hashToken(token)
-	const session = await prisma.session.findUnique({
-		where: { id },
-		select: { id: true, expiresAt: true, currentOrganisationId: true, user: { select: sessionUserSelect } },
-	})
-	if (!session) return null
+	// Every signed-in request runs this: one hand-written query (docs/decisions/013).
+	const [row] = await prisma.$queryRaw<SessionRow[]>`
+		SELECT s."id", s."expiresAt", s."currentOrganisationId", u."id" AS "userId", u."email", u."name", u."language"::text AS "language"
+		FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+		WHERE s."id" = ${id}`
+	if (!row) return null
+	const session = {
+		id: row.id,
+		expiresAt: row.expiresAt,
+		currentOrganisationId: row.currentOrganisationId,
+		user: { id: row.userId, email: row.email, name: row.name, language: row.language },
+	}
 	const now = new Date()
 	if (isSessionExpired(session.expiresAt, now)) {
 		await prisma.session.deleteMany({ where: { id } })

@@ -12,33 +12,49 @@ export function outlineOf(course: CompiledCourse): LessonOutline[] {
 	return course.variants.en.lessons.map((lesson) => ({ slug: lesson.slug, hasQuiz: Boolean(lesson.quiz) }))
 }
 
-/** The learner's current run through a course, or null before they start it. One SQL query (relation joins): every lesson page reads it. */
+type ProgressRow = {
+	id: string
+	runStartedAt: Date
+	resumeLessonSlug: string | null
+	doneLessons: string[]
+	passedQuizzes: string[]
+	completionId: string | null
+	completedAt: Date | null
+	expiresAt: Date | null
+	certificateCode: string | null
+	revokedAt: Date | null
+}
+
+/**
+ * The learner's current run through a course, or null before they start it. Every lesson page
+ * reads it, so it is one hand-written query (see docs/decisions/013): the lessons done, the quizzes
+ * passed since the run started, and the completion the run earned.
+ */
 export async function loadProgress(userId: string, courseSlug: string, db: Transaction = prisma) {
-	const progress = await db.courseProgress.findUnique({
-		where: { userId_courseSlug: { userId, courseSlug } },
-		select: {
-			id: true,
-			runStartedAt: true,
-			resumeLessonSlug: true,
-			lessons: { select: { lessonSlug: true } },
-			completion: { select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true } },
-			user: {
-				select: {
-					quizAttempts: { where: { courseSlug, status: 'SUBMITTED', passed: true }, select: { lessonSlug: true, submittedAt: true } },
-				},
-			},
-		},
-	})
-	if (!progress) return null
-	// A quiz counts for this run only if it was passed after the run started.
-	const passedThisRun = progress.user.quizAttempts.filter((attempt) => attempt.submittedAt && attempt.submittedAt >= progress.runStartedAt)
+	const [row] = await db.$queryRaw<ProgressRow[]>`
+		SELECT p."id", p."runStartedAt", p."resumeLessonSlug",
+			ARRAY(SELECT l."lessonSlug" FROM "LessonCompletion" l WHERE l."progressId" = p."id") AS "doneLessons",
+			ARRAY(
+				SELECT DISTINCT a."lessonSlug" FROM "QuizAttempt" a
+				WHERE a."userId" = p."userId" AND a."courseSlug" = p."courseSlug" AND a."status" = 'SUBMITTED'
+					AND a."passed" AND a."submittedAt" >= p."runStartedAt"
+			) AS "passedQuizzes",
+			c."id" AS "completionId", c."completedAt", c."expiresAt", c."certificateCode", c."revokedAt"
+		FROM "CourseProgress" p
+		LEFT JOIN "CourseCompletion" c ON c."id" = p."completionId"
+		WHERE p."userId" = ${userId} AND p."courseSlug" = ${courseSlug}`
+	if (!row) return null
+	const completion =
+		row.completionId && row.completedAt && row.expiresAt && row.certificateCode
+			? { id: row.completionId, completedAt: row.completedAt, expiresAt: row.expiresAt, certificateCode: row.certificateCode, revokedAt: row.revokedAt }
+			: null
 	return {
-		id: progress.id,
-		runStartedAt: progress.runStartedAt,
-		resumeLessonSlug: progress.resumeLessonSlug,
-		completion: progress.completion,
-		doneLessons: new Set(progress.lessons.map((lesson) => lesson.lessonSlug)),
-		passedQuizzes: new Set(passedThisRun.map((attempt) => attempt.lessonSlug)),
+		id: row.id,
+		runStartedAt: row.runStartedAt,
+		resumeLessonSlug: row.resumeLessonSlug,
+		completion,
+		doneLessons: new Set(row.doneLessons),
+		passedQuizzes: new Set(row.passedQuizzes),
 	}
 }
 export type Progress = NonNullable<Awaited<ReturnType<typeof loadProgress>>>

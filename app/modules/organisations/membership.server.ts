@@ -38,10 +38,12 @@ export async function requireMembership(
 	return { session, user: session.user, membership, organisation: membership.organisation }
 }
 
-export function listUserOrganisations(userId: string) {
-	return prisma.membership.findMany({
-		where: { userId, deactivatedAt: null },
-		orderBy: { organisation: { name: 'asc' } },
-		select: { role: true, organisation: { select: { id: true, slug: true, name: true } } },
-	})
+/** The header's organisation menu on every page: one hand-written query (docs/decisions/013). */
+export async function listUserOrganisations(userId: string) {
+	const rows = await prisma.$queryRaw<{ role: Role; id: string; slug: string; name: string }[]>`
+		SELECT m."role"::text AS "role", o."id", o."slug", o."name"
+		FROM "Membership" m JOIN "Organisation" o ON o."id" = m."organisationId"
+		WHERE m."userId" = ${userId} AND m."deactivatedAt" IS NULL
+		ORDER BY o."name" ASC`
+	return rows.map(({ role, ...organisation }) => ({ role, organisation }))
 }
