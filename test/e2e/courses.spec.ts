@@ -137,7 +137,7 @@ test('a learner who prefers German gets the German course, and its scenario and 
 	const lessonWithEmail = german.lessons.find((lesson) => lesson.body.includes('<EmailMock'))!
 	await signUp(page, newUser('Lernende'))
 	await page.goto('/settings')
-	await page.getByLabel('Language').selectOption('de')
+	await page.getByLabel('Language', { exact: true }).selectOption('de')
 	await page.getByRole('button', { name: 'Save language' }).click()
 	await expect(page.getByRole('status')).toContainText('Deutsch')
 
