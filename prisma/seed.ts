@@ -1,5 +1,11 @@
 import 'dotenv/config'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
+import { addMonths } from '#app/modules/courses/completion.ts'
+import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
+import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { markLessonDone } from '#app/modules/courses/progress.server.ts'
+import { findAttempt, hasQuiz, openAttempt, submitAttempt } from '#app/modules/courses/quiz-attempts.server.ts'
+import { correctOptionPositions } from '#app/modules/courses/quiz.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { disconnectDatabase, prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -70,6 +76,58 @@ async function seed() {
 		await recordAuditEvent(tx, { organisationId: organisation.id, actorId: null, action: 'organisation.created', targetLabel: 'Demo data' })
 	})
 	console.log(`Seeded ${DEMO.organisation.name}: 1 admin, ${DEMO.managers.length} managers, ${DEMO.learnerCount} learners (password "${DEMO.password}").`)
+	await seedLearningHistory()
+}
+
+/** Takes a course the way a learner does: every lesson, every quiz answered correctly. */
+async function takeCourse(learner: { id: string; name: string }, course: CompiledCourse, lastLesson = Number.POSITIVE_INFINITY) {
+	for (const lesson of course.variants.en.lessons.slice(0, lastLesson)) {
+		if (!hasQuiz(lesson)) {
+			await markLessonDone(learner, course, lesson.slug, 'en')
+			continue
+		}
+		const { attemptId } = await openAttempt(learner.id, course, lesson, 'en')
+		const attempt = await findAttempt(learner.id, course.slug, lesson.slug, attemptId)
+		if (!attempt) throw new Error('The attempt just opened is missing')
+		const answers = Object.fromEntries(
+			lesson.quiz.questions.map((question) => {
+				const correct = new Set(correctOptionPositions(question, 'en'))
+				return [question.id, (attempt.presentation[question.id] ?? []).filter((shown) => correct.has(shown.option)).map((shown) => shown.id)]
+			}),
+		)
+		await submitAttempt({ learner, course, lesson, attempt, answers })
+	}
+}
+
+/**
+ * Some Northwind learners have finished the sample courses (one of them more than a year ago, so
+ * the certificate has expired), some are half-way: the dashboard and certificates have something
+ * to show.
+ */
+async function seedLearningHistory() {
+	const { courses } = await getCourseLibrary()
+	const learners = await prisma.user.findMany({
+		where: { email: { startsWith: 'learner' }, memberships: { some: { organisation: { slug: DEMO.organisation.slug } } } },
+		orderBy: { email: 'asc' },
+		select: { id: true, name: true },
+	})
+	for (const [index, learner] of learners.slice(0, 12).entries()) {
+		for (const course of courses) {
+			if (index < 8) await takeCourse(learner, course)
+			else await takeCourse(learner, course, 1)
+		}
+	}
+	// learner01 finished the free course 13 months ago: an expired certificate to renew.
+	const first = learners[0]
+	if (first) {
+		const completedAt = addMonths(new Date(), -13)
+		const free = courses.find((course) => course.facts.free)
+		await prisma.courseCompletion.updateMany({
+			where: { userId: first.id, courseSlug: free?.slug },
+			data: { completedAt, expiresAt: addMonths(completedAt, free?.facts.validityMonths ?? 12) },
+		})
+	}
+	console.log(`Learning history: 8 learners completed ${courses.length} courses, 4 are part-way through.`)
 }
 
 try {

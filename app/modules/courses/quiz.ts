@@ -22,6 +22,11 @@ export function optionsOf(question: Question, language: Language) {
 	]
 }
 
+/** Positions of the correct options, as the learner sees them listed in the course file. */
+export function correctOptionPositions(question: Question, language: Language) {
+	return optionsOf(question, language).flatMap((option, index) => (option.correct ? [index] : []))
+}
+
 export function toPublicQuestions(quiz: Quiz, presentation: QuizPresentation, language: Language): PublicQuestion[] {
 	return quiz.questions.map((question) => {
 		const options = optionsOf(question, language)
@@ -69,7 +74,7 @@ export type Grade = { questionCount: number; correctCount: number; score: number
 /** A question scores when the chosen options are exactly the correct ones; the quiz passes at the pass mark. */
 export function gradeQuiz(quiz: Quiz, chosenByQuestion: Record<string, number[]>, passMark: number, language: Language): Grade {
 	const results = quiz.questions.map((question) => {
-		const correctOptions = optionsOf(question, language).flatMap((option, index) => (option.correct ? [index] : []))
+		const correctOptions = correctOptionPositions(question, language)
 		const chosen = [...new Set(chosenByQuestion[question.id] ?? [])].sort((a, b) => a - b)
 		const correct = chosen.length === correctOptions.length && chosen.every((option, index) => option === correctOptions[index])
 		return { questionId: question.id, correct, chosen }
