@@ -107,15 +107,16 @@ describe('a signed-in user without an active membership', () => {
 			['answers.best-password', 'ffffffffffff'],
 		]
 
-		for (const refusal of [
-			openCourse(cookie, MEMBERS_COURSE),
-			postCourse(cookie, MEMBERS_COURSE, { intent: 'restart' }),
-			openLesson(cookie, MEMBERS_COURSE, 'basics'),
-			openLesson(cookie, MEMBERS_COURSE, 'final-quiz'),
-			postLesson(cookie, MEMBERS_COURSE, 'basics', { intent: 'complete' }),
-			postLesson(cookie, MEMBERS_COURSE, 'final-quiz', quizFields),
+		// One request at a time: each refusal is awaited as soon as it is made.
+		for (const refuse of [
+			() => openCourse(cookie, MEMBERS_COURSE),
+			() => postCourse(cookie, MEMBERS_COURSE, { intent: 'restart' }),
+			() => openLesson(cookie, MEMBERS_COURSE, 'basics'),
+			() => openLesson(cookie, MEMBERS_COURSE, 'final-quiz'),
+			() => postLesson(cookie, MEMBERS_COURSE, 'basics', { intent: 'complete' }),
+			() => postLesson(cookie, MEMBERS_COURSE, 'final-quiz', quizFields),
 		]) {
-			expect((await expectThrownStatus(refusal, 403)).data).toEqual({ message: MEMBERS_ONLY })
+			expect((await expectThrownStatus(refuse(), 403)).data).toEqual({ message: MEMBERS_ONLY })
 		}
 
 		expect(await learningRows(user.id)).toEqual(before)
