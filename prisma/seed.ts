@@ -4,7 +4,7 @@ import { addMonths } from '#app/modules/courses/completion.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { markLessonDone } from '#app/modules/courses/progress.server.ts'
-import { findAttempt, hasQuiz, openAttempt, submitAttempt } from '#app/modules/courses/quiz-attempts.server.ts'
+import { findAttempt, hasQuiz, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
 import { correctOptionPositions } from '#app/modules/courses/quiz.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { disconnectDatabase, prisma } from '#app/utils/db.server.ts'
@@ -89,13 +89,15 @@ async function takeCourse(learner: { id: string; name: string }, course: Compile
 		const { attemptId } = await openAttempt(learner.id, course, lesson, 'en')
 		const attempt = await findAttempt(learner.id, course.slug, lesson.slug, attemptId)
 		if (!attempt) throw new Error('The attempt just opened is missing')
-		const answers = Object.fromEntries(
-			lesson.quiz.questions.map((question) => {
-				const correct = new Set(correctOptionPositions(question, 'en'))
-				return [question.id, (attempt.presentation[question.id] ?? []).filter((shown) => correct.has(shown.option)).map((shown) => shown.id)]
-			}),
-		)
-		await submitAttempt({ learner, course, lesson, attempt, answers })
+		// The form a learner would post, with the right options ticked.
+		const form = new FormData()
+		form.set('attemptId', attemptId)
+		for (const question of lesson.quiz.questions) {
+			const correct = new Set(correctOptionPositions(question, 'en'))
+			for (const shown of attempt.presentation[question.id] ?? []) if (correct.has(shown.option)) form.append(`answers.${question.id}`, shown.id)
+		}
+		const outcome = await submitQuizForm(learner, course, lesson.slug, form)
+		if (outcome.status !== 'graded') throw new Error(`Seeding ${course.slug}: the quiz answered ${outcome.status}`)
 	}
 }
 

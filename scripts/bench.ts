@@ -99,23 +99,24 @@ async function benchmark(lessonPath: string, database: Record<string, string>) {
 
 const percent = (value: number) => `${Math.round(value * 100)} %`
 
-/** Prints the table; true when the lesson page meets the target against the signed-in floor. */
+/** Prints the table; true when the lesson page meets the target against the floor. */
 function report(title: string, rows: Row[]) {
 	const [anonymousFloor, signedInFloor, , lesson] = rows as [Row, Row, Row, Row]
 	console.log(`\n${title}\n`)
-	console.log('| Route | Signed in | Requests/s | p50 (ms) | p99 (ms) | vs floor (same session) | Errors |')
-	console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |')
+	console.log('| Route | Signed in | Requests/s | p50 (ms) | p99 (ms) | vs floor | vs floor, same session | Errors |')
+	console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 	for (const row of rows) {
-		const floor = row.signedIn ? signedInFloor : anonymousFloor
 		console.log(
-			`| ${row.name} \`${row.path}\` | ${row.signedIn ? 'yes' : 'no'} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${percent(row.requestsPerSecond / floor.requestsPerSecond)} | ${row.errors} |`,
+			`| ${row.name} \`${row.path}\` | ${row.signedIn ? 'yes' : 'no'} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ` +
+				`${percent(row.requestsPerSecond / anonymousFloor.requestsPerSecond)} | ${row.signedIn ? percent(row.requestsPerSecond / signedInFloor.requestsPerSecond) : ''} | ${row.errors} |`,
 		)
 	}
-	const ratio = lesson.requestsPerSecond / signedInFloor.requestsPerSecond
+	const ratio = lesson.requestsPerSecond / anonymousFloor.requestsPerSecond
+	const sameSession = lesson.requestsPerSecond / signedInFloor.requestsPerSecond
 	const met = ratio >= TARGET_RATIO && rows.every((row) => row.errors === 0)
 	console.log(
-		`\nLesson page / signed-in floor: ${percent(ratio)} (target ≥ ${percent(TARGET_RATIO)}): ${met ? 'met' : 'MISSED'}. ` +
-			`Lesson page / anonymous floor: ${percent(lesson.requestsPerSecond / anonymousFloor.requestsPerSecond)}.`,
+		`\nLesson page / floor: ${percent(ratio)} (target ≥ ${percent(TARGET_RATIO)}): ${met ? 'met' : 'MISSED'}. ` +
+			`Against the floor requested with the same session: ${percent(sameSession)}.`,
 	)
 	return met
 }

@@ -4,6 +4,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
+import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
@@ -32,6 +33,18 @@ try {
 } catch (error) {
 	console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error instanceof Error ? error.message : error)
 	process.exit(1)
+}
+
+// Production serves the course manifest `npm run build` wrote; without it, refuse to start
+// rather than answer every course page with an error.
+if (production) {
+	try {
+		const { courses } = await getCourseLibrary()
+		console.log(`Serving ${courses.length} compiled course(s).`)
+	} catch (error) {
+		console.error(`Start-up refused: ${error instanceof Error ? error.message : error}`)
+		process.exit(1)
+	}
 }
 
 const viteDevServer = production

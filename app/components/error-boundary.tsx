@@ -5,6 +5,7 @@ const STATUS_TITLES: Record<number, string> = {
 	403: 'Not allowed',
 	404: 'Page not found',
 	405: 'Not allowed',
+	410: 'No longer available',
 	413: 'Too much data',
 	429: 'Too many attempts',
 }

@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { LessonHtml } from '#app/components/courses/lesson-html.tsx'
@@ -9,8 +8,8 @@ import { requireCourse, requireLearner } from '#app/modules/courses/access.serve
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { resumeLesson } from '#app/modules/courses/completion.ts'
 import { loadProgress, markLessonDone, outlineOf, rememberLesson } from '#app/modules/courses/progress.server.ts'
-import { describeResult, findAttempt, hasQuiz, openAttempt, submitAttempt } from '#app/modules/courses/quiz-attempts.server.ts'
-import { quizSubmissionSchema, toPublicQuestions } from '#app/modules/courses/quiz.ts'
+import { describeResult, findAttempt, hasQuiz, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
+import { ATTEMPT_ID_PATTERN } from '#app/modules/courses/quiz.ts'
 import { LessonIntentSchema } from '#app/modules/courses/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { badRequest, notFound, readForm } from '#app/utils/http.server.ts'
@@ -29,8 +28,6 @@ async function requireLesson(request: Request, params: LoaderFunctionArgs['param
 	return { course, session, variant, lesson, index }
 }
 
-const ATTEMPT_ID = /^[a-z0-9]{1,64}$/
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { course, session, variant, lesson, index } = await requireLesson(request, params)
 	const userId = session.user.id
@@ -41,12 +38,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	let result = null
 	if (hasQuiz(lesson)) {
 		const shownAttemptId = new URL(request.url).searchParams.get('attempt')
-		const shown = shownAttemptId && ATTEMPT_ID.test(shownAttemptId) ? await findAttempt(userId, course.slug, lesson.slug, shownAttemptId) : null
+		const shown = shownAttemptId && ATTEMPT_ID_PATTERN.test(shownAttemptId) ? await findAttempt(userId, course.slug, lesson.slug, shownAttemptId) : null
 		result = shown ? describeResult(course, lesson.slug, shown) : null
 		if (!result) quiz = await openAttempt(userId, course, lesson, variant.language)
 	}
 	const lessons = variant.lessons.map((item) => ({ slug: item.slug, title: item.title, done: done.has(item.slug) }))
-	const outline = outlineOf(course)
 	return {
 		course: { slug: course.slug, title: variant.title, language: variant.language },
 		lesson: { slug: lesson.slug, title: lesson.title, position: index + 1, html: lesson.html, htmlAfterQuiz: lesson.htmlAfterQuiz ?? null },
@@ -60,7 +56,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		quiz,
 		result,
 		certificateCode: progress?.completion?.certificateCode ?? null,
-		nextToDo: resumeLesson(outline, null, done),
 	}
 }
 
@@ -77,22 +72,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		const completion = await markLessonDone(learner, course, lesson.slug, variant.language)
 		if (completion) return redirectToCertificate(completion.certificateCode, variant.title)
 		const next = variant.lessons[index + 1]
-		return redirect(next ? `/courses/${course.slug}/${next.slug}` : `/courses/${course.slug}`)
+		if (next) return redirect(`/courses/${course.slug}/${next.slug}`)
+		// The last lesson is done but the course is not: send the learner to what is missing.
+		const progress = await loadProgress(learner.id, course.slug)
+		const missing = variant.lessons.find((item) => item.slug === resumeLesson(outlineOf(course), null, progress?.doneLessons ?? new Set()))
+		return redirectWithFlash(`/courses/${course.slug}/${missing?.slug ?? ''}`, {
+			type: 'success',
+			message: `Almost there: finish “${missing?.title ?? ''}” to complete the course.`,
+		})
 	}
 
 	if (!hasQuiz(lesson)) throw badRequest('This lesson has no quiz.')
-	const attemptId = formData.get('attemptId')
-	const attempt = typeof attemptId === 'string' && ATTEMPT_ID.test(attemptId) ? await findAttempt(learner.id, course.slug, lesson.slug, attemptId) : null
-	if (!attempt) throw badRequest('This quiz form is no longer valid. Reload the page to get a fresh one.')
-	const language = attempt.language
-	// The quiz in the language the attempt was shown in; translations share lesson order.
-	const questions = toPublicQuestions(pickVariant(course, language).lessons[index]?.quiz ?? lesson.quiz, attempt.presentation, language)
-	const submission = parseWithZod(formData, { schema: quizSubmissionSchema(questions) })
-	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
-	const outcome = await submitAttempt({ learner, course, lesson, attempt, answers: submission.value.answers })
-	if (outcome.status === 'graded' && outcome.completion) return redirectToCertificate(outcome.completion.certificateCode, variant.title)
-	if (outcome.status === 'outdated') {
-		return redirectWithFlash(lessonUrl, { type: 'error', message: 'This quiz was updated since you opened it. Here is the current version.' })
+	const outcome = await submitQuizForm(learner, course, lesson.slug, formData)
+	switch (outcome.status) {
+		case 'unknown-attempt':
+			throw badRequest('This quiz form is no longer valid. Reload the page to get a fresh one.')
+		case 'invalid':
+			return data({ result: outcome.reply }, { status: 400 })
+		case 'outdated':
+			return redirectWithFlash(lessonUrl, { type: 'error', message: 'This quiz was updated since you opened it. Here is the current version.' })
+		case 'graded':
+			if (outcome.completion) return redirectToCertificate(outcome.completion.certificateCode, variant.title)
 	}
 	return redirect(`${lessonUrl}?attempt=${outcome.attemptId}#quiz-result`)
 }

@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
-import { formatDate } from '#app/components/courses/course-status.tsx'
+import { formatDate } from '#app/utils/format-date.ts'
 import { LessonHtml } from '#app/components/courses/lesson-html.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { readOverviewAccess, requireCourse, requireLearner } from '#app/modules/courses/access.server.ts'

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { CourseStatus, formatDate } from '#app/components/courses/course-status.tsx'
+import { CourseStatus } from '#app/components/courses/course-status.tsx'
+import { formatDate } from '#app/utils/format-date.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
-import { formatDate } from '#app/components/courses/course-status.tsx'
+import { formatDate } from '#app/utils/format-date.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requirePublicCertificate } from '#app/modules/certificates/certificates.server.ts'
 
@@ -14,8 +14,8 @@ const STATUS_MESSAGES = {
 
 /** Public: shows only the learner's name, the course, the completion date and the status. */
 export async function loader({ params }: LoaderFunctionArgs) {
-	const { learnerName, courseTitle, completedAt, expiresAt, status } = await requirePublicCertificate(params.code)
-	return { learnerName, courseTitle, completedAt, expiresAt, status }
+	const { learnerName, courseTitle, completedAt, status } = await requirePublicCertificate(params.code)
+	return { learnerName, courseTitle, completedAt, status }
 }
 
 export default function VerifyCertificate() {
@@ -33,12 +33,6 @@ export default function VerifyCertificate() {
 				<dd>{certificate.courseTitle}</dd>
 				<dt>Completed on</dt>
 				<dd>{formatDate(certificate.completedAt)}</dd>
-				{certificate.status === 'revoked' ? null : (
-					<>
-						<dt>{certificate.status === 'valid' ? 'Valid until' : 'Expired on'}</dt>
-						<dd>{formatDate(certificate.expiresAt)}</dd>
-					</>
-				)}
 			</dl>
 		</section>
 	)

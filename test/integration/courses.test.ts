@@ -193,6 +193,22 @@ describe('quiz attempts', () => {
 		expect(await prisma.quizAttempt.count({ where: { userId: user.id } })).toBe(1)
 	})
 
+	test('an open attempt built for other questions (the quiz was edited since) is retired, not graded or reused', async () => {
+		const { user, cookie } = await learner({ prefix: 'quiz-edited', member: true })
+		const { attemptId } = await openQuiz(cookie, MEMBERS_COURSE, 'final-quiz')
+		// As if the quiz in the course file had changed after this attempt was shown.
+		await prisma.quizAttempt.update({ where: { id: attemptId }, data: { quizFingerprint: 'an-older-quiz' }, select: { id: true } })
+		const quiz = await fixtureQuiz(MEMBERS_COURSE, 'final-quiz')
+
+		const answer = await postLesson(cookie, MEMBERS_COURSE, 'final-quiz', await answerFields(attemptId, quiz, correctPositions))
+		expect(expectRedirect(answer).headers.get('Location')).toBe(lessonUrl(MEMBERS_COURSE, 'final-quiz'))
+		expect((await prisma.quizAttempt.findUniqueOrThrow({ where: { id: attemptId }, select: { status: true } })).status).toBe('STARTED')
+
+		const fresh = await openQuiz(cookie, MEMBERS_COURSE, 'final-quiz')
+		expect(fresh.attemptId).not.toBe(attemptId)
+		expect(await prisma.quizAttempt.count({ where: { userId: user.id, status: 'SUBMITTED' } })).toBe(0)
+	})
+
 	test('wrong answers store a submitted, failed attempt with what was chosen; the lesson stays open', async () => {
 		const { user, cookie } = await learner({ prefix: 'quiz-fail', member: true })
 		const quiz = await fixtureQuiz(MEMBERS_COURSE, 'final-quiz')

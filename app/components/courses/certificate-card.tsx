@@ -1,5 +1,5 @@
 import type { CertificateStatus } from '#app/modules/courses/completion.ts'
-import { formatDate } from './course-status.tsx'
+import { formatDate } from '#app/utils/format-date.ts'
 
 const STATUS_TEXT: Record<CertificateStatus, string> = { valid: 'Valid', expired: 'Expired', revoked: 'Revoked' }
 

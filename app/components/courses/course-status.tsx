@@ -1,7 +1,6 @@
+import { formatDate } from '#app/utils/format-date.ts'
 import type { CourseSummary } from '#app/modules/courses/catalogue.server.ts'
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
-export const formatDate = (date: Date | string) => dateFormat.format(new Date(date))
 
 /** One line on where the learner stands: not started, in progress, completed (valid or expired). */
 export function CourseStatus({ course }: { course: Pick<CourseSummary, 'standing' | 'lessonCount'> }) {

@@ -4,7 +4,8 @@ import path from 'node:path'
 import fontkit from '@pdf-lib/fontkit'
 import { PDFDocument, type PDFFont, rgb } from 'pdf-lib'
 import { remember } from '#app/utils/remember.server.ts'
-import { formatCertificateDate, type OwnCertificate } from './certificates.server.ts'
+import { formatDate } from '#app/utils/format-date.ts'
+import type { OwnCertificate } from './certificates.server.ts'
 
 // DejaVu Sans covers Latin, Greek and Cyrillic, so names like Łukasz or Zoë print as written
 // (the PDF standard fonts cannot encode them). Only the glyphs used are embedded.
@@ -51,12 +52,13 @@ export async function renderCertificatePdf(certificate: OwnCertificate, verifyUr
 	centred('has completed the security-awareness course', height - 290, regular, 14, MUTED)
 	centred(certificate.courseTitle, height - 330, bold, 22)
 	centred(
-		`Completed on ${formatCertificateDate(certificate.completedAt)} · valid until ${formatCertificateDate(certificate.expiresAt)} · course version ${certificate.courseVersion}`,
+		`Completed on ${formatDate(certificate.completedAt)} · valid until ${formatDate(certificate.expiresAt)} · course version ${certificate.courseVersion}`,
 		height - 380,
 		regular,
 		12,
 		MUTED,
 	)
+	if (certificate.status === 'expired') centred(`EXPIRED on ${formatDate(certificate.expiresAt)}`, 150, bold, 16, rgb(0.72, 0.11, 0.11))
 	centred(`Certificate ${certificate.certificateCode}`, 110, bold, 12)
 	centred(`Check that it is genuine and still valid at ${verifyUrl}`, 88, regular, 11, MUTED)
 	return pdf.save()

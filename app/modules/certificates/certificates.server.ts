@@ -51,8 +51,3 @@ export async function revokeCertificate(input: string, reason: string) {
 	})
 	return { status: count === 1 ? ('revoked' as const) : ('not-found' as const), code }
 }
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' })
-export function formatCertificateDate(date: Date | string) {
-	return dateFormat.format(new Date(date))
-}

@@ -28,10 +28,6 @@ export function addMonths(date: Date, months: number) {
 	return target
 }
 
-export function expiryOf(completedAt: Date, validityMonths: number) {
-	return addMonths(completedAt, validityMonths)
-}
-
 export type CertificateStatus = 'valid' | 'expired' | 'revoked'
 
 /** Revocation wins over everything; a completion is valid up to, not including, its expiry instant. */
@@ -40,8 +36,11 @@ export function certificateStatus(certificate: { expiresAt: Date; revokedAt: Dat
 	return now.getTime() < certificate.expiresAt.getTime() ? 'valid' : 'expired'
 }
 
-/** Where "Resume" leads: the remembered lesson if it still exists, else the first one not done. */
+/**
+ * Where "Resume" leads: the remembered lesson while it is unfinished, else the first lesson not yet
+ * done (a quiz lesson is done once its quiz is passed), else the first lesson.
+ */
 export function resumeLesson(lessons: LessonOutline[], remembered: string | null, doneLessons: ReadonlySet<string>) {
-	if (remembered && lessons.some((lesson) => lesson.slug === remembered)) return remembered
+	if (remembered && !doneLessons.has(remembered) && lessons.some((lesson) => lesson.slug === remembered)) return remembered
 	return (lessons.find((lesson) => !doneLessons.has(lesson.slug)) ?? lessons[0])?.slug ?? null
 }

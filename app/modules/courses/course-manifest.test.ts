@@ -42,7 +42,7 @@ describe('the course library in production', () => {
 		}
 	})
 
-	test('refuses to start without a manifest, and says how to make one', async () => {
+	test('without a manifest, loading fails with how to make one (the server refuses to start on it)', async () => {
 		process.env.NODE_ENV = 'production'
 		process.env.COURSE_MANIFEST = path.join(os.tmpdir(), 'bulwark-no-manifest', 'manifest.json')
 		vi.resetModules()

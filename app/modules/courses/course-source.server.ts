@@ -49,8 +49,6 @@ export type CourseSource = {
 	directory: string
 	facts: CourseFacts
 	variants: Partial<Record<Language, CourseVariantSource>> & { en: CourseVariantSource }
-	/** Every file the course is built from, for change detection in development. */
-	files: string[]
 }
 
 type ParsedFile<T> = { ok: true; data: T; body: string } | { ok: false }
@@ -267,8 +265,7 @@ async function readCourse(coursesDirectory: string, slug: string, problems: Cour
 		variants[language] = { language, file: translated.file, body: translated.body, lessons: translated.lessons, ...translated.frontmatter }
 	}
 	if (problems.length > before) return null
-	const files = Object.values(variants).flatMap((variant) => [variant.file, ...variant.lessons.map((lesson) => lesson.file)])
-	return { slug, directory, facts, variants, files }
+	return { slug, directory, facts, variants }
 }
 
 /** Reads and validates every course folder; compiling the MDX is the next step (compile-course.server.tsx). */

@@ -3,7 +3,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { generateCertificateCode } from '#app/modules/certificates/certificate-code.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import type { CompiledCourse } from './compile-course.server.tsx'
-import { type CertificateStatus, certificateStatus, evaluateCompletion, expiryOf, type LessonOutline } from './completion.ts'
+import { type CertificateStatus, addMonths, certificateStatus, evaluateCompletion, type LessonOutline } from './completion.ts'
 import type { Language } from './course-schema.ts'
 
 type Transaction = Prisma.TransactionClient
@@ -114,7 +114,7 @@ async function completeIfDone(tx: Transaction, learner: Learner, course: Compile
 			courseTitle: (course.variants[language] ?? course.variants.en).title,
 			learnerName: learner.name,
 			completedAt,
-			expiresAt: expiryOf(completedAt, course.facts.validityMonths),
+			expiresAt: addMonths(completedAt, course.facts.validityMonths),
 			certificateCode: generateCertificateCode(),
 		},
 		select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true },
@@ -153,7 +153,7 @@ export async function restartCourse(userId: string, courseSlug: string) {
 
 export type CourseStanding = {
 	/** The current run, unless the learner never opened the course. */
-	run: { doneLessons: number; resumeLessonSlug: string | null; completed: boolean } | null
+	run: { doneLessonSlugs: string[]; resumeLessonSlug: string | null; completed: boolean } | null
 	/** The most recent completion, whether or not it is still valid. */
 	latest: { courseTitle: string; completedAt: Date; expiresAt: Date; certificateCode: string; status: CertificateStatus } | null
 }
@@ -163,7 +163,7 @@ export async function loadCourseStandings(userId: string, now = new Date()) {
 	const [runs, completions] = await Promise.all([
 		prisma.courseProgress.findMany({
 			where: { userId },
-			select: { courseSlug: true, resumeLessonSlug: true, completionId: true, _count: { select: { lessons: true } } },
+			select: { courseSlug: true, resumeLessonSlug: true, completionId: true, lessons: { select: { lessonSlug: true } } },
 		}),
 		prisma.courseCompletion.findMany({
 			where: { userId },
@@ -175,7 +175,11 @@ export async function loadCourseStandings(userId: string, now = new Date()) {
 	const standings = new Map<string, CourseStanding>()
 	const standingOf = (slug: string) => standings.get(slug) ?? standings.set(slug, { run: null, latest: null }).get(slug)!
 	for (const run of runs) {
-		standingOf(run.courseSlug).run = { doneLessons: run._count.lessons, resumeLessonSlug: run.resumeLessonSlug, completed: Boolean(run.completionId) }
+		standingOf(run.courseSlug).run = {
+			doneLessonSlugs: run.lessons.map((lesson) => lesson.lessonSlug),
+			resumeLessonSlug: run.resumeLessonSlug,
+			completed: Boolean(run.completionId),
+		}
 	}
 	for (const { revokedAt, ...completion } of completions) {
 		standingOf(completion.courseSlug).latest = { ...completion, status: certificateStatus({ expiresAt: completion.expiresAt, revokedAt }, now) }

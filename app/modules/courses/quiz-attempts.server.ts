@@ -1,14 +1,32 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+import type { SubmissionResult } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
 import { prisma } from '#app/utils/db.server.ts'
 import type { CompiledCourse, CompiledLesson } from './compile-course.server.tsx'
 import type { Language, Quiz } from './course-schema.ts'
 import { markLessonDone } from './progress.server.ts'
-import { gradeQuiz, optionsOf, type QuizPresentation, resolveChosenOptions, toPublicQuestions } from './quiz.ts'
+import { ATTEMPT_ID_PATTERN, gradeQuiz, optionsOf, type QuizPresentation, quizSubmissionSchema, resolveChosenOptions, toPublicQuestions } from './quiz.ts'
 
 type QuizLesson = CompiledLesson & { quiz: Quiz }
 
 export function hasQuiz(lesson: CompiledLesson): lesson is QuizLesson {
 	return Boolean(lesson.quiz)
+}
+
+/** The lesson's quiz in the language an attempt was shown in (translations grade identically). */
+function quizFor(course: CompiledCourse, lessonSlug: string, language: Language) {
+	const inLanguage = (variant: CompiledCourse['variants']['en'] | undefined) => variant?.lessons.find((item) => item.slug === lessonSlug)?.quiz
+	return inLanguage(course.variants[language]) ?? inLanguage(course.variants.en)
+}
+
+function fingerprintOf(quiz: Quiz) {
+	return createHash('sha256').update(JSON.stringify(quiz)).digest('hex')
+}
+
+/** An open attempt built for other questions: the course changed since it was shown. */
+function isOutdated(course: CompiledCourse, lessonSlug: string, attempt: Pick<FoundAttempt, 'courseVersion' | 'quizFingerprint' | 'language'>) {
+	const quiz = quizFor(course, lessonSlug, attempt.language)
+	return !quiz || attempt.courseVersion !== course.facts.version || attempt.quizFingerprint !== fingerprintOf(quiz)
 }
 
 function shuffled<T>(items: T[]) {
@@ -36,7 +54,15 @@ function presentQuiz(quiz: Quiz, language: Language): QuizPresentation {
  * option order stable across reloads and stops a reload loop from piling up attempts.
  */
 export async function openAttempt(userId: string, course: CompiledCourse, lesson: QuizLesson, language: Language) {
-	const key = { userId, courseSlug: course.slug, lessonSlug: lesson.slug, status: 'STARTED' as const, courseVersion: course.facts.version, language }
+	const key = {
+		userId,
+		courseSlug: course.slug,
+		lessonSlug: lesson.slug,
+		status: 'STARTED' as const,
+		courseVersion: course.facts.version,
+		quizFingerprint: fingerprintOf(lesson.quiz),
+		language,
+	}
 	const open = await prisma.quizAttempt.findFirst({ where: key, orderBy: { startedAt: 'desc' }, select: { id: true, presentation: true } })
 	const attempt =
 		open ??
@@ -55,6 +81,7 @@ export async function findAttempt(userId: string, courseSlug: string, lessonSlug
 			id: true,
 			status: true,
 			courseVersion: true,
+			quizFingerprint: true,
 			language: true,
 			presentation: true,
 			answers: true,
@@ -72,31 +99,36 @@ export type FoundAttempt = NonNullable<Awaited<ReturnType<typeof findAttempt>>>
 export type SubmitResult =
 	| { status: 'graded'; attemptId: string; completion: { certificateCode: string } | null }
 	| { status: 'already-submitted'; attemptId: string }
+	| { status: 'unknown-attempt' }
 	| { status: 'outdated' }
+	| { status: 'invalid'; reply: SubmissionResult<string[]> }
+
+type Learner = { id: string; name: string }
+
+/**
+ * Checks and grades a submitted quiz form. The attempt must be this learner's for this quiz and
+ * built for the quiz as it is now; the answers are validated with the schema the form used.
+ */
+export async function submitQuizForm(learner: Learner, course: CompiledCourse, lessonSlug: string, formData: FormData): Promise<SubmitResult> {
+	const attemptId = formData.get('attemptId')
+	const attempt = typeof attemptId === 'string' && ATTEMPT_ID_PATTERN.test(attemptId) ? await findAttempt(learner.id, course.slug, lessonSlug, attemptId) : null
+	if (!attempt) return { status: 'unknown-attempt' }
+	if (attempt.status === 'SUBMITTED') return { status: 'already-submitted', attemptId: attempt.id }
+	// Before validating: a form built for other questions cannot be answered, only replaced.
+	const quiz = quizFor(course, lessonSlug, attempt.language)
+	if (!quiz || isOutdated(course, lessonSlug, attempt)) return { status: 'outdated' }
+	const submission = parseWithZod(formData, { schema: quizSubmissionSchema(toPublicQuestions(quiz, attempt.presentation, attempt.language)) })
+	if (submission.status !== 'success') return { status: 'invalid', reply: submission.reply() }
+	return gradeAttempt(learner, course, lessonSlug, quiz, attempt, submission.value.answers)
+}
 
 /**
  * Grades an attempt once. The STARTED → SUBMITTED update is conditional, so a double-submitted
  * form (two tabs, a double click, a retried request) records one result and both get it.
  * A pass finishes the lesson, and maybe the course, in the same transaction.
  */
-export async function submitAttempt({
-	learner,
-	course,
-	lesson,
-	attempt,
-	answers,
-}: {
-	learner: { id: string; name: string }
-	course: CompiledCourse
-	lesson: QuizLesson
-	attempt: FoundAttempt
-	answers: Record<string, string[]>
-}): Promise<SubmitResult> {
-	if (attempt.status === 'SUBMITTED') return { status: 'already-submitted', attemptId: attempt.id }
-	// After a deploy changed the course, an old form's questions may no longer be the course's.
-	if (attempt.courseVersion !== course.facts.version) return { status: 'outdated' }
+async function gradeAttempt(learner: Learner, course: CompiledCourse, lessonSlug: string, quiz: Quiz, attempt: FoundAttempt, answers: Record<string, string[]>): Promise<SubmitResult> {
 	const language = attempt.language
-	const quiz = (course.variants[language]?.lessons.find((item) => item.slug === lesson.slug)?.quiz ?? lesson.quiz) as Quiz
 	const chosen = resolveChosenOptions(attempt.presentation, answers)
 	const grade = gradeQuiz(quiz, chosen, course.facts.passMark, language)
 	return prisma.$transaction(async (tx) => {
@@ -112,7 +144,7 @@ export async function submitAttempt({
 			},
 		})
 		if (count === 0) return { status: 'already-submitted' as const, attemptId: attempt.id }
-		const completion = grade.passed ? await markLessonDone(learner, course, lesson.slug, language, tx) : null
+		const completion = grade.passed ? await markLessonDone(learner, course, lessonSlug, language, tx) : null
 		return { status: 'graded' as const, attemptId: attempt.id, completion }
 	})
 }
@@ -131,9 +163,9 @@ export function describeResult(course: CompiledCourse, lessonSlug: string, attem
 		questionCount: attempt.questionCount,
 		submittedAt: attempt.submittedAt,
 	}
-	const quiz = course.variants[attempt.language]?.lessons.find((item) => item.slug === lessonSlug)?.quiz
-	// Question by question only against the version it was taken on; the score stands either way.
-	if (!quiz || attempt.courseVersion !== course.facts.version) return { ...summary, questions: [] }
+	const quiz = quizFor(course, lessonSlug, attempt.language)
+	// Question by question only against the quiz it was taken on; the score stands either way.
+	if (!quiz || isOutdated(course, lessonSlug, attempt)) return { ...summary, questions: [] }
 	const chosen = (attempt.answers ?? {}) as Record<string, number[]>
 	const grade = gradeQuiz(quiz, chosen, course.facts.passMark, attempt.language)
 	const shown = toPublicQuestions(quiz, attempt.presentation, attempt.language)

@@ -16,12 +16,6 @@ export async function readCourse(slug: string) {
 	return course
 }
 
-export function freeCourseSlug(courses: Awaited<ReturnType<typeof readCourseSources>>['courses']) {
-	const course = courses.find((entry) => entry.facts.free)
-	if (!course) throw new Error('The library needs a free course')
-	return course.slug
-}
-
 /** Ticks the right options (or, with `correct: false`, a wrong answer) for every question of the quiz on the page. */
 export async function answerQuiz(page: Page, questions: Question[], { correct }: { correct: boolean }) {
 	for (const question of questions) {
