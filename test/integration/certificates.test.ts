@@ -9,21 +9,13 @@ import { certificateCodeFrom, FREE_COURSE, passCourse } from '#tests/fixtures/le
 import {
 	createSessionCookie,
 	createUser,
-	type DataResult,
-	expectData,
 	expectRedirect,
+	expectThrownStatus,
 	getRequest,
-	isDataResult,
 	routeContext,
 	type TestUser,
 	thrownBy,
 } from '#tests/fixtures/users.ts'
-
-async function expectThrownStatus(promise: Promise<unknown>, status: number): Promise<DataResult> {
-	const thrown = await thrownBy(promise)
-	if (!isDataResult(thrown)) throw new Error(`Expected a thrown data(...) with status ${status}, got ${String(thrown)}`)
-	return expectData(thrown, status)
-}
 
 const verify = (code: string) => verifyLoader({ request: getRequest(`/verify/${code}`), params: { code }, context: routeContext() })
 const openCertificate = (code: string, cookie?: string) =>

@@ -21,10 +21,9 @@ import {
 	createOrganisationWithAdmin,
 	createSessionCookie,
 	createUser,
-	type DataResult,
 	expectData,
 	expectRedirect,
-	isDataResult,
+	expectThrownStatus,
 	postRequest,
 	routeContext,
 	thrownBy,
@@ -32,12 +31,6 @@ import {
 import { loader as courseLoader } from '#app/routes/courses.$courseSlug._index.tsx'
 
 const MEMBERS_ONLY = 'This course is for members of an organisation. Ask your organisation to invite you, or create one for your company.'
-
-async function expectThrownStatus(promise: Promise<unknown>, status: number): Promise<DataResult> {
-	const thrown = await thrownBy(promise)
-	if (!isDataResult(thrown)) throw new Error(`Expected a thrown data(...) with status ${status}, got ${String(thrown)}`)
-	return expectData(thrown, status)
-}
 
 const loginRedirect = (path: string) => `/login?${new URLSearchParams({ redirectTo: path })}`
 

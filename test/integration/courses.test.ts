@@ -29,10 +29,8 @@ import {
 	createUser,
 	expectData,
 	expectRedirect,
-	isDataResult,
-	type DataResult,
+	expectThrownStatus,
 	routeContext,
-	thrownBy,
 } from '#tests/fixtures/users.ts'
 import { action as lessonAction } from '#app/routes/courses.$courseSlug.$lessonSlug.tsx'
 
@@ -45,13 +43,6 @@ async function learner({ prefix = 'learner', member = false }: { prefix?: string
 	}
 	const { cookie } = await createSessionCookie(user.id)
 	return { user, cookie }
-}
-
-/** A refusal is thrown, never returned, so nothing of the page reaches the browser. */
-async function expectThrownStatus(promise: Promise<unknown>, status: number): Promise<DataResult> {
-	const thrown = await thrownBy(promise)
-	if (!isDataResult(thrown)) throw new Error(`Expected a thrown data(...) with status ${status}, got ${String(thrown)}`)
-	return expectData(thrown, status)
 }
 
 const progressOf = (userId: string, courseSlug: string) =>

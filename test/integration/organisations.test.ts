@@ -12,11 +12,10 @@ import {
 	createOrganisationWithAdmin,
 	createSessionCookie,
 	createUser,
-	type DataResult,
 	expectData,
 	expectRedirect,
+	expectThrownStatus,
 	getRequest,
-	isDataResult,
 	postRequest,
 	randomId,
 	routeContext,
@@ -35,13 +34,6 @@ const changeMember = (slug: string, cookie: string, fields: Record<string, strin
 	membersAction(args(postRequest(`/org/${slug}/members`, fields, { cookie }), slug))
 const invite = (slug: string, cookie: string, fields: Record<string, string>) =>
 	invitationsAction(args(postRequest(`/org/${slug}/invitations`, fields, { cookie }), slug))
-
-/** A refusal is thrown, never returned, so no loader data reaches the page. */
-async function expectThrownStatus(promise: Promise<unknown>, status: number): Promise<DataResult> {
-	const thrown = await thrownBy(promise)
-	if (!isDataResult(thrown)) throw new Error(`Expected a thrown data(...) with status ${status}, got ${String(thrown)}`)
-	return expectData(thrown, status)
-}
 
 const membershipById = (id: string) => prisma.membership.findUniqueOrThrow({ where: { id } })
 
