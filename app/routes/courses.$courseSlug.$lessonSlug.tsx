@@ -6,10 +6,8 @@ import { QuizResult } from '#app/components/courses/quiz-result.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireCourse, requireLearner } from '#app/modules/courses/access.server.ts'
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
-import { resumeLesson } from '#app/modules/courses/completion.ts'
-import { loadProgress, markLessonDone, outlineOf, rememberLesson } from '#app/modules/courses/progress.server.ts'
-import { describeResult, findAttempt, hasQuiz, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
-import { ATTEMPT_ID_PATTERN } from '#app/modules/courses/quiz.ts'
+import { loadProgress, markLessonDone, rememberLesson } from '#app/modules/courses/progress.server.ts'
+import { hasQuiz, loadQuizState, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
 import { LessonIntentSchema } from '#app/modules/courses/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { badRequest, notFound, readForm } from '#app/utils/http.server.ts'
@@ -34,14 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const progress = await loadProgress(userId, course.slug)
 	await rememberLesson(userId, course.slug, lesson.slug, progress)
 	const done = progress?.doneLessons ?? new Set<string>()
-	let quiz = null
-	let result = null
-	if (hasQuiz(lesson)) {
-		const shownAttemptId = new URL(request.url).searchParams.get('attempt')
-		const shown = shownAttemptId && ATTEMPT_ID_PATTERN.test(shownAttemptId) ? await findAttempt(userId, course.slug, lesson.slug, shownAttemptId) : null
-		result = shown ? describeResult(course, lesson.slug, shown) : null
-		if (!result) quiz = await openAttempt(userId, course, lesson, variant.language)
-	}
+	const { quiz, result } = hasQuiz(lesson)
+		? await loadQuizState(userId, course, lesson, variant.language, new URL(request.url).searchParams.get('attempt'))
+		: { quiz: null, result: null }
 	const lessons = variant.lessons.map((item) => ({ slug: item.slug, title: item.title, done: done.has(item.slug) }))
 	return {
 		course: { slug: course.slug, title: variant.title, language: variant.language },
@@ -69,13 +62,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 	if (intent.data === 'complete') {
 		if (hasQuiz(lesson)) throw badRequest('This lesson is done when you pass its quiz.')
-		const completion = await markLessonDone(learner, course, lesson.slug, variant.language)
+		const { completion, remainingLessons } = await markLessonDone(learner, course, lesson.slug, variant.language)
 		if (completion) return redirectToCertificate(completion.certificateCode, variant.title)
 		const next = variant.lessons[index + 1]
 		if (next) return redirect(`/courses/${course.slug}/${next.slug}`)
 		// The last lesson is done but the course is not: send the learner to what is missing.
-		const progress = await loadProgress(learner.id, course.slug)
-		const missing = variant.lessons.find((item) => item.slug === resumeLesson(outlineOf(course), null, progress?.doneLessons ?? new Set()))
+		const missing = variant.lessons.find((item) => item.slug === remainingLessons[0])
 		return redirectWithFlash(`/courses/${course.slug}/${missing?.slug ?? ''}`, {
 			type: 'success',
 			message: `Almost there: finish “${missing?.title ?? ''}” to complete the course.`,

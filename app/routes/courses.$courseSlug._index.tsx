@@ -8,9 +8,8 @@ import { readOverviewAccess, requireCourse, requireLearner } from '#app/modules/
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { CHARTER_PRINCIPLES, LANGUAGE_NAMES } from '#app/modules/courses/course-schema.ts'
-import { resumeLesson } from '#app/modules/courses/completion.ts'
 import { preferredLanguage } from '#app/modules/courses/language.server.ts'
-import { loadCourseStandings, loadProgress, outlineOf, restartCourse } from '#app/modules/courses/progress.server.ts'
+import { loadCourseStandings, restartCourse } from '#app/modules/courses/progress.server.ts'
 import { CourseIntentSchema } from '#app/modules/courses/schemas.ts'
 import { badRequest, readForm } from '#app/utils/http.server.ts'
 
@@ -22,14 +21,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const session = await readOverviewAccess(request, course)
 	const language = preferredLanguage(request, session?.user)
 	const variant = pickVariant(course, language)
-	const [progress, standings] = session
-		? await Promise.all([loadProgress(session.user.id, course.slug), loadCourseStandings(session.user.id)])
-		: [null, new Map()]
-	const done = progress?.doneLessons ?? new Set<string>()
-	const started = Boolean(progress && (done.size > 0 || progress.resumeLessonSlug))
-	const resumeSlug = resumeLesson(outlineOf(course), progress?.resumeLessonSlug ?? null, done)
+	const standing = session ? (await loadCourseStandings(session.user.id, { courseSlug: course.slug })).get(course.slug) : undefined
+	const summary = summariseCourse(course, language, standing)
+	const done = new Set(summary.doneLessonSlugs)
 	return {
-		course: summariseCourse(course, language, standings.get(course.slug)),
+		course: summary,
 		overviewHtml: variant.overviewHtml,
 		facts: {
 			validityMonths: course.facts.validityMonths,
@@ -40,9 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		},
 		lessons: variant.lessons.map((lesson) => ({ slug: lesson.slug, title: lesson.title, hasQuiz: Boolean(lesson.quiz), done: done.has(lesson.slug) })),
 		signedIn: Boolean(session),
-		started,
-		completedRun: Boolean(progress?.completion),
-		resume: variant.lessons.find((lesson) => lesson.slug === resumeSlug) ?? variant.lessons[0],
+		started: summary.standing.run?.started ?? false,
+		completedRun: summary.standing.run?.completed ?? false,
+		resume: summary.resumeLesson ?? variant.lessons[0],
 	}
 }
 

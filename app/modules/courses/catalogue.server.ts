@@ -22,8 +22,9 @@ export function summariseCourse(course: CompiledCourse, language: Language, stan
 		topics: course.facts.topics.map((topic) => ({ slug: topic, label: TOPICS[topic] })),
 		lessonCount: variant.lessons.length,
 		resumeLesson: variant.lessons.find((lesson) => lesson.slug === resumeSlug) ?? null,
+		doneLessonSlugs: [...done],
 		standing: {
-			run: run ? { doneLessons: done.size, completed: run.completed } : null,
+			run: run ? { doneLessons: done.size, completed: run.completed, started: done.size > 0 || Boolean(run.resumeLessonSlug) } : null,
 			latest: standing?.latest ?? null,
 		},
 	}

@@ -3,6 +3,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { generateCertificateCode } from '#app/modules/certificates/certificate-code.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import type { CompiledCourse } from './compile-course.server.tsx'
+import { pickVariant } from './course-library.server.ts'
 import { type CertificateStatus, addMonths, certificateStatus, evaluateCompletion, type LessonOutline } from './completion.ts'
 import type { Language } from './course-schema.ts'
 
@@ -96,34 +97,36 @@ async function lockRun(tx: Transaction, userId: string, courseSlug: string) {
 
 type Learner = { id: string; name: string }
 
+/** What a recorded step led to: the completion it issued, if any, and the lessons still to do. */
+export type StepOutcome = { completion: { certificateCode: string } | null; remainingLessons: string[] }
+
 /**
  * Issues the completion (and its certificate) once every lesson of the run is done and every quiz
- * passed; null unless this call issued it. Call inside the transaction that recorded the last
- * step, after `lockRun`.
+ * passed. Call inside the transaction that recorded the step, after `lockRun`.
  */
-async function completeIfDone(tx: Transaction, learner: Learner, course: CompiledCourse, language: Language) {
+async function completeIfDone(tx: Transaction, learner: Learner, course: CompiledCourse, language: Language): Promise<StepOutcome> {
 	const progress = await loadProgress(learner.id, course.slug, tx)
-	if (!progress || progress.completion) return null
-	if (!evaluateCompletion(outlineOf(course), progress.doneLessons, progress.passedQuizzes).complete) return null
+	const state = evaluateCompletion(outlineOf(course), progress?.doneLessons ?? new Set(), progress?.passedQuizzes ?? new Set())
+	if (!progress || progress.completion || !state.complete) return { completion: null, remainingLessons: state.remainingLessons }
 	const completedAt = new Date()
 	const completion = await tx.courseCompletion.create({
 		data: {
 			userId: learner.id,
 			courseSlug: course.slug,
 			courseVersion: course.facts.version,
-			courseTitle: (course.variants[language] ?? course.variants.en).title,
+			courseTitle: pickVariant(course, language).title,
 			learnerName: learner.name,
 			completedAt,
 			expiresAt: addMonths(completedAt, course.facts.validityMonths),
 			certificateCode: generateCertificateCode(),
 		},
-		select: { id: true, completedAt: true, expiresAt: true, certificateCode: true, revokedAt: true },
+		select: { id: true, certificateCode: true },
 	})
 	await tx.courseProgress.update({ where: { id: progress.id }, data: { completionId: completion.id }, select: { id: true } })
-	return completion
+	return { completion, remainingLessons: [] }
 }
 
-/** Records a lesson as done (inside `tx` when given); returns the completion if that finished the course. */
+/** Records a lesson as done (inside `tx` when given), completing the course if that was the last step. */
 export async function markLessonDone(learner: Learner, course: CompiledCourse, lessonSlug: string, language: Language, tx?: Transaction) {
 	const run = async (db: Transaction) => {
 		const progressId = await lockRun(db, learner.id, course.slug)
@@ -159,14 +162,14 @@ export type CourseStanding = {
 }
 
 /** Where the learner stands on every course they have touched: the catalogue and the dashboard read this. */
-export async function loadCourseStandings(userId: string, now = new Date()) {
+export async function loadCourseStandings(userId: string, { courseSlug, now = new Date() }: { courseSlug?: string; now?: Date } = {}) {
 	const [runs, completions] = await Promise.all([
 		prisma.courseProgress.findMany({
-			where: { userId },
+			where: { userId, courseSlug },
 			select: { courseSlug: true, resumeLessonSlug: true, completionId: true, lessons: { select: { lessonSlug: true } } },
 		}),
 		prisma.courseCompletion.findMany({
-			where: { userId },
+			where: { userId, courseSlug },
 			orderBy: { completedAt: 'desc' },
 			distinct: ['courseSlug'],
 			select: { courseSlug: true, courseTitle: true, completedAt: true, expiresAt: true, revokedAt: true, certificateCode: true },

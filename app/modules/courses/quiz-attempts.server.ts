@@ -73,8 +73,22 @@ export async function openAttempt(userId: string, course: CompiledCourse, lesson
 	return { attemptId: attempt.id, questions: toPublicQuestions(lesson.quiz, attempt.presentation as QuizPresentation, language) }
 }
 
-/** The attempt the form was built for, with what the browser was shown; null if it is not this learner's for this quiz. */
-export async function findAttempt(userId: string, courseSlug: string, lessonSlug: string, attemptId: string) {
+/**
+ * What the quiz section of a lesson page shows: the result of the submitted attempt the URL names
+ * (`?attempt=`), or else the learner's open attempt to answer.
+ */
+export async function loadQuizState(userId: string, course: CompiledCourse, lesson: QuizLesson, language: Language, shownAttemptId: string | null) {
+	const shown = await findAttempt(userId, course.slug, lesson.slug, shownAttemptId)
+	const result = shown ? describeResult(course, lesson.slug, shown) : null
+	return { result, quiz: result ? null : await openAttempt(userId, course, lesson, language) }
+}
+
+/**
+ * The attempt a form or URL names, with what the browser was shown; null if the id is malformed
+ * or the attempt is not this learner's at this quiz.
+ */
+export async function findAttempt(userId: string, courseSlug: string, lessonSlug: string, attemptId: unknown) {
+	if (typeof attemptId !== 'string' || !ATTEMPT_ID_PATTERN.test(attemptId)) return null
 	const attempt = await prisma.quizAttempt.findFirst({
 		where: { id: attemptId, userId, courseSlug, lessonSlug },
 		select: {
@@ -110,8 +124,7 @@ type Learner = { id: string; name: string }
  * built for the quiz as it is now; the answers are validated with the schema the form used.
  */
 export async function submitQuizForm(learner: Learner, course: CompiledCourse, lessonSlug: string, formData: FormData): Promise<SubmitResult> {
-	const attemptId = formData.get('attemptId')
-	const attempt = typeof attemptId === 'string' && ATTEMPT_ID_PATTERN.test(attemptId) ? await findAttempt(learner.id, course.slug, lessonSlug, attemptId) : null
+	const attempt = await findAttempt(learner.id, course.slug, lessonSlug, formData.get('attemptId'))
 	if (!attempt) return { status: 'unknown-attempt' }
 	if (attempt.status === 'SUBMITTED') return { status: 'already-submitted', attemptId: attempt.id }
 	// Before validating: a form built for other questions cannot be answered, only replaced.
@@ -144,8 +157,8 @@ async function gradeAttempt(learner: Learner, course: CompiledCourse, lessonSlug
 			},
 		})
 		if (count === 0) return { status: 'already-submitted' as const, attemptId: attempt.id }
-		const completion = grade.passed ? await markLessonDone(learner, course, lessonSlug, language, tx) : null
-		return { status: 'graded' as const, attemptId: attempt.id, completion }
+		const step = grade.passed ? await markLessonDone(learner, course, lessonSlug, language, tx) : null
+		return { status: 'graded' as const, attemptId: attempt.id, completion: step?.completion ?? null }
 	})
 }
 
