@@ -4,7 +4,6 @@ import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { SiteHeader } from './components/header.tsx'
 import { getAuthSession } from './modules/auth/auth.server.ts'
-import { listUserOrganisations } from './modules/organisations/membership.server.ts'
 import appStylesHref from './styles/app.css?url'
 import { consumeFlash } from './utils/flash.server.ts'
 import { useNonce } from './utils/nonce-provider.tsx'
@@ -25,11 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		consumeFlash(request),
 	])
 	for (const cookie of flashHeaders.getSetCookie()) headers.append('Set-Cookie', cookie)
-	const organisations = session ? await listUserOrganisations(session.user.id) : []
 	return data(
 		{
 			user: session ? { name: session.user.name, email: session.user.email } : null,
-			organisations,
+			organisations: session?.organisations ?? [],
 			currentOrganisationId: session?.currentOrganisationId ?? null,
 			flash,
 		},

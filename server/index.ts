@@ -103,9 +103,14 @@ const server = app.listen(env.PORT, () => {
 	console.log(`Bulwark is listening on http://localhost:${env.PORT} (${usesEmbeddedDatabase() ? 'embedded database' : 'PostgreSQL'})`)
 })
 
-// Close PGlite cleanly so its data directory is consistent for the next start.
+// Let the requests in flight finish (for at most 10 s), then close PGlite cleanly so its data
+// directory is consistent for the next start.
 async function shutdown() {
-	server.close()
+	await new Promise<void>((resolve) => {
+		server.close(() => resolve())
+		server.closeIdleConnections()
+		setTimeout(resolve, 10_000).unref()
+	})
 	await viteDevServer?.close()
 	await disconnectDatabase()
 	process.exit(0)

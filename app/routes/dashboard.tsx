@@ -7,18 +7,13 @@ import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { loadCourseStandings } from '#app/modules/courses/progress.server.ts'
-import { listUserOrganisations } from '#app/modules/organisations/membership.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Your training · Bulwark' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const session = await requireSession(request)
-	const [{ bySlug }, standings, organisations] = await Promise.all([
-		getCourseLibrary(),
-		loadCourseStandings(session.user.id),
-		listUserOrganisations(session.user.id),
-	])
+	const [{ bySlug }, standings] = await Promise.all([getCourseLibrary(), loadCourseStandings(session.user.id)])
 	const mine = [...standings.entries()].flatMap(([slug, standing]) => {
 		const course = bySlug.get(slug)
 		return course ? [summariseCourse(course, session.user.language, standing)] : []
@@ -29,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		completed: mine
 			.filter((course) => course.standing.latest)
 			.sort((a, b) => new Date(a.standing.latest?.expiresAt ?? 0).getTime() - new Date(b.standing.latest?.expiresAt ?? 0).getTime()),
-		organisations,
+		organisations: session.organisations,
 	}
 }
 

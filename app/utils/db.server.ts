@@ -3,8 +3,9 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
-import { PrismaClient } from '#app/generated/prisma/client.ts'
+import { type Prisma, PrismaClient } from '#app/generated/prisma/client.ts'
 import { getEnv } from './env.server.ts'
 import { recalled, remember } from './remember.server.ts'
 
@@ -56,9 +57,25 @@ export function getEmbeddedDatabase(): PGlite {
 	})
 }
 
+const TIMESTAMP_OID = 1114
+// Prisma stores `timestamp(3)` columns in UTC; pg would read them in the server's local time zone.
+const parseUtcTimestamp = (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
+const pgTypes = {
+	getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+		oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+/**
+ * The PostgreSQL server's connection pool, shared by Prisma and `queryRows`. Prisma parses the
+ * values of its own queries; the pool's parsers serve `queryRows`.
+ */
+function getPostgresPool(connectionString: string) {
+	return remember('pg-pool', () => new pg.Pool({ connectionString, types: pgTypes }))
+}
+
 function createPrismaClient() {
 	const { DATABASE_URL } = getEnv()
-	if (DATABASE_URL) return new PrismaClient({ adapter: new PrismaPg({ connectionString: DATABASE_URL }) })
+	if (DATABASE_URL) return new PrismaClient({ adapter: new PrismaPg(getPostgresPool(DATABASE_URL)) })
 	// The data directory is opened (and locked) on the first query, not on import, so a refused
 	// lock reaches the caller's error handling as a readable message.
 	const embedded: SqlDriverAdapterFactory = {
@@ -72,9 +89,38 @@ function createPrismaClient() {
 
 export const prisma = remember('prisma', createPrismaClient)
 
+/** A hand-written read for `queryRows`; the name lets PostgreSQL plan it once per connection. */
+export type SqlStatement = { name: string; text: string }
+
+/**
+ * Runs one of the reads every page makes (docs/decisions/014) on the driver itself, not through the
+ * Prisma client, whose own work per query costs more CPU than the query does. Values are bound as
+ * parameters ($1, $2, …). Inside a transaction it runs on the transaction's connection instead.
+ */
+export async function queryRows<Row>(statement: SqlStatement, values: unknown[], tx?: Prisma.TransactionClient): Promise<Row[]> {
+	if (tx) return tx.$queryRawUnsafe<Row[]>(statement.text, ...values)
+	const { DATABASE_URL } = getEnv()
+	if (DATABASE_URL) {
+		const result = await getPostgresPool(DATABASE_URL).query({ ...statement, values })
+		return result.rows as Row[]
+	}
+	const result = await getEmbeddedDatabase().query<Row>(statement.text, values, { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })
+	return result.rows
+}
+
+/**
+ * Calls `onNotification` with the payload of every notification on `channel` the embedded
+ * database sends; resolves once listening. A notification arrives when the transaction that sent
+ * it commits, before the commit's own caller resumes.
+ */
+export async function listenToEmbeddedDatabase(channel: string, onNotification: (payload: string) => void) {
+	await getEmbeddedDatabase().listen(channel, (payload) => onNotification(payload))
+}
+
 /** Lets a script or the server exit cleanly: PGlite writes its data directory out on close. */
 export async function disconnectDatabase() {
 	await prisma.$disconnect()
+	await recalled<pg.Pool>('pg-pool')?.end()
 	await recalled<PGlite>('pglite')?.close()
 }
 

@@ -1,6 +1,7 @@
 import { serialize } from 'cookie'
-import type { Language } from '#app/generated/prisma/enums.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import type { Language, Role } from '#app/generated/prisma/enums.ts'
+import { changeInvalidatedCache } from '#app/utils/change-cache.server.ts'
+import { prisma, queryRows, type SqlStatement } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isSessionExpired, newSessionExpiry, shouldExtendSession } from './session-expiry.ts'
 import { generateToken, hashToken } from './session-token.server.ts'
@@ -15,6 +16,24 @@ type SessionRow = {
 	email: string
 	name: string
 	language: Language
+	organisations: UserOrganisation[]
+}
+
+/** An organisation the user is an active member of, for the header's menu and the dashboard. */
+export type UserOrganisation = { role: Role; organisation: { id: string; slug: string; name: string } }
+
+// Every signed-in request runs this (docs/decisions/013 and 014): the session, its user and the
+// user's organisations in one statement.
+const SESSION_STATEMENT: SqlStatement = {
+	name: 'bulwark_session',
+	text: `SELECT s."id", s."expiresAt", s."currentOrganisationId", u."id" AS "userId", u."email", u."name", u."language"::text AS "language",
+		COALESCE((
+			SELECT json_agg(json_build_object('role', m."role", 'organisation', json_build_object('id', o."id", 'slug', o."slug", 'name', o."name")) ORDER BY o."name")
+			FROM "Membership" m JOIN "Organisation" o ON o."id" = m."organisationId"
+			WHERE m."userId" = u."id" AND m."deactivatedAt" IS NULL
+		), '[]'::json) AS "organisations"
+	FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+	WHERE s."id" = $1`,
 }
 
 export async function createSession(userId: string, userAgent?: string | null) {
@@ -37,17 +56,16 @@ export async function createSession(userId: string, userAgent?: string | null) {
  */
 export async function validateSessionToken(token: string) {
 	const id = hashToken(token)
-	// Every signed-in request runs this: one hand-written query (docs/decisions/013).
-	const [row] = await prisma.$queryRaw<SessionRow[]>`
-		SELECT s."id", s."expiresAt", s."currentOrganisationId", u."id" AS "userId", u."email", u."name", u."language"::text AS "language"
-		FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-		WHERE s."id" = ${id}`
+	const readRow = async () => (await queryRows<SessionRow>(SESSION_STATEMENT, [id]))[0]
+	const cache = await changeInvalidatedCache<SessionRow>('sessions')
+	const row = cache ? await cache.read(id, readRow, (session) => session.userId) : await readRow()
 	if (!row) return null
 	const session = {
 		id: row.id,
 		expiresAt: row.expiresAt,
 		currentOrganisationId: row.currentOrganisationId,
 		user: { id: row.userId, email: row.email, name: row.name, language: row.language },
+		organisations: row.organisations,
 	}
 	const now = new Date()
 	if (isSessionExpired(session.expiresAt, now)) {

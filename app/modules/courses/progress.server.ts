@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { generateCertificateCode } from '#app/modules/certificates/certificate-code.server.ts'
-import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
+import { changeInvalidatedCache } from '#app/utils/change-cache.server.ts'
+import { isUniqueConstraintError, prisma, queryRows, type SqlStatement } from '#app/utils/db.server.ts'
 import type { CompiledCourse } from './compile-course.server.tsx'
 import { pickVariant } from './course-library.server.ts'
 import { type CertificateStatus, addMonths, certificateStatus, evaluateCompletion, type LessonOutline } from './completion.ts'
@@ -26,24 +27,19 @@ type ProgressRow = {
 	revokedAt: Date | null
 }
 
+// Every lesson page reads it: one statement, whose SQL is the function the migration
+// course_progress_function made, planned once per connection (docs/decisions/014).
+const PROGRESS_STATEMENT: SqlStatement = { name: 'bulwark_course_progress', text: 'SELECT * FROM "bulwark_course_progress"($1, $2)' }
+
 /**
- * The learner's current run through a course, or null before they start it. Every lesson page
- * reads it, so it is one hand-written query (see docs/decisions/013): the lessons done, the quizzes
- * passed since the run started, and the completion the run earned.
+ * The learner's current run through a course (inside `tx` when given), or null before they start
+ * it: the lessons done, the quizzes passed since the run started, and the completion the run earned.
  */
-export async function loadProgress(userId: string, courseSlug: string, db: Transaction = prisma) {
-	const [row] = await db.$queryRaw<ProgressRow[]>`
-		SELECT p."id", p."runStartedAt", p."resumeLessonSlug",
-			ARRAY(SELECT l."lessonSlug" FROM "LessonCompletion" l WHERE l."progressId" = p."id") AS "doneLessons",
-			ARRAY(
-				SELECT DISTINCT a."lessonSlug" FROM "QuizAttempt" a
-				WHERE a."userId" = p."userId" AND a."courseSlug" = p."courseSlug" AND a."status" = 'SUBMITTED'
-					AND a."passed" AND a."submittedAt" >= p."runStartedAt"
-			) AS "passedQuizzes",
-			c."id" AS "completionId", c."completedAt", c."expiresAt", c."certificateCode", c."revokedAt"
-		FROM "CourseProgress" p
-		LEFT JOIN "CourseCompletion" c ON c."id" = p."completionId"
-		WHERE p."userId" = ${userId} AND p."courseSlug" = ${courseSlug}`
+export async function loadProgress(userId: string, courseSlug: string, tx?: Transaction) {
+	const readRow = async () => (await queryRows<ProgressRow>(PROGRESS_STATEMENT, [userId, courseSlug], tx))[0]
+	// A transaction reads its own writes; outside one, the cache of the learner's runs may answer.
+	const cache = tx ? null : await changeInvalidatedCache<ProgressRow>('course-progress')
+	const row = cache ? await cache.read(`${userId} ${courseSlug}`, readRow, () => userId) : await readRow()
 	if (!row) return null
 	const completion =
 		row.completionId && row.completedAt && row.expiresAt && row.certificateCode

@@ -37,13 +37,3 @@ export async function requireMembership(
 	}
 	return { session, user: session.user, membership, organisation: membership.organisation }
 }
-
-/** The header's organisation menu on every page: one hand-written query (docs/decisions/013). */
-export async function listUserOrganisations(userId: string) {
-	const rows = await prisma.$queryRaw<{ role: Role; id: string; slug: string; name: string }[]>`
-		SELECT m."role"::text AS "role", o."id", o."slug", o."name"
-		FROM "Membership" m JOIN "Organisation" o ON o."id" = m."organisationId"
-		WHERE m."userId" = ${userId} AND m."deactivatedAt" IS NULL
-		ORDER BY o."name" ASC`
-	return rows.map(({ role, ...organisation }) => ({ role, organisation }))
-}
