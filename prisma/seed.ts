@@ -2,6 +2,7 @@ import 'dotenv/config'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { addMonths } from '#app/modules/courses/completion.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
+import { applyBaseline } from '#app/modules/compliance/requirements.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { markLessonDone } from '#app/modules/courses/progress.server.ts'
 import { findAttempt, hasQuiz, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
@@ -130,6 +131,10 @@ async function seedLearningHistory() {
 		})
 	}
 	console.log(`Learning history: 8 learners completed ${courses.length} courses, 4 are part-way through.`)
+	const organisation = await prisma.organisation.findUniqueOrThrow({ where: { slug: DEMO.organisation.slug }, select: { id: true } })
+	const admin = await prisma.user.findUniqueOrThrow({ where: { email: DEMO.admin.email }, select: { id: true } })
+	const required = await applyBaseline({ organisationId: organisation.id, actorId: admin.id, courses })
+	console.log(`Training baseline: ${required} free module(s) required of everyone.`)
 }
 
 try {

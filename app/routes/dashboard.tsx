@@ -5,7 +5,9 @@ import { formatDate } from '#app/utils/format-date.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
-import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
+import { meetsRequirement, STATUS_LABELS } from '#app/modules/compliance/status.ts'
+import { getCourseLibrary, pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { loadCourseStandings } from '#app/modules/courses/progress.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
 
@@ -13,7 +15,14 @@ export const meta: MetaFunction = () => [{ title: 'Your training · Bulwark' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const session = await requireSession(request)
-	const [{ bySlug }, standings] = await Promise.all([getCourseLibrary(), loadCourseStandings(session.user.id)])
+	const [{ bySlug }, standings, assigned] = await Promise.all([
+		getCourseLibrary(),
+		loadCourseStandings(session.user.id),
+		listAssignedTraining(
+			session.user.id,
+			session.organisations.map(({ organisation }) => organisation),
+		),
+	])
 	const mine = [...standings.entries()].flatMap(([slug, standing]) => {
 		const course = bySlug.get(slug)
 		return course ? [summariseCourse(course, session.user.language, standing)] : []
@@ -24,15 +33,57 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		completed: mine
 			.filter((course) => course.standing.latest)
 			.sort((a, b) => new Date(a.standing.latest?.expiresAt ?? 0).getTime() - new Date(b.standing.latest?.expiresAt ?? 0).getTime()),
+		assigned: assigned.map((row) => {
+			const course = bySlug.get(row.courseSlug)
+			return {
+				key: `${row.organisation.id}:${row.requirementId}`,
+				organisation: row.organisation.name,
+				courseSlug: row.courseSlug,
+				courseTitle: course ? pickVariant(course, session.user.language).title : row.courseSlug,
+				status: row.status,
+				dueOn: row.dueOn,
+			}
+		}),
 		organisations: session.organisations,
 	}
 }
 
 export default function Dashboard() {
-	const { name, inProgress, completed, organisations } = useLoaderData<typeof loader>()
+	const { name, assigned, inProgress, completed, organisations } = useLoaderData<typeof loader>()
 	return (
 		<div className="stack">
 			<h1>Welcome, {name}</h1>
+			{assigned.length > 0 ? (
+				<section aria-labelledby="assigned-title">
+					<h2 id="assigned-title">Assigned to you</h2>
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Course</th>
+									<th scope="col">Required by</th>
+									<th scope="col">Status</th>
+									<th scope="col">Due</th>
+								</tr>
+							</thead>
+							<tbody>
+								{assigned.map((row) => (
+									<tr key={row.key}>
+										<td>
+											<Link to={`/courses/${row.courseSlug}`}>{row.courseTitle}</Link>
+										</td>
+										<td>{row.organisation}</td>
+										<td>
+											<span className={`badge badge-status-${row.status.toLowerCase()}`}>{STATUS_LABELS[row.status]}</span>
+										</td>
+										<td>{meetsRequirement(row.status) ? `Renew by ${formatDate(row.dueOn)}` : formatDate(row.dueOn)}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				</section>
+			) : null}
 			<section aria-labelledby="in-progress-title">
 				<h2 id="in-progress-title">In progress</h2>
 				{inProgress.length === 0 ? (

@@ -19,6 +19,7 @@ export default function OrganisationLayout() {
 		{ to: `${base}/members`, label: 'Members', visible: canSeeMembers(role) },
 		{ to: `${base}/invitations`, label: 'Invitations', visible: canAdminister(role) },
 		{ to: `${base}/departments`, label: 'Departments', visible: canAdminister(role) },
+		{ to: `${base}/requirements`, label: 'Requirements', visible: canAdminister(role) },
 		{ to: `${base}/audit`, label: 'Audit log', visible: canAdminister(role) },
 	]
 	return (

@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = {
 	'member.department_changed': 'Changed a department',
 	'member.deactivated': 'Deactivated a member',
 	'member.reactivated': 'Reactivated a member',
+	'requirement.created': 'Added a training requirement',
+	'requirement.paused': 'Paused a training requirement',
+	'requirement.resumed': 'Resumed a training requirement',
+	'requirement.removed': 'Removed a training requirement',
+	'requirement.baseline_applied': 'Applied the training baseline',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

@@ -110,7 +110,13 @@ export async function updateMember({
 		if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAnotherAdminRemains(tx, organisationId, membershipId)
 		const result = await tx.membership.update({
 			where: { id: membership.id },
-			data: { role, departmentId },
+			data: {
+				role,
+				departmentId,
+				// A requirement for a role or a department applies to the member from the move on.
+				...(membership.role !== role ? { roleSince: new Date() } : {}),
+				...(membership.departmentId !== departmentId ? { departmentSince: new Date() } : {}),
+			},
 			select: { department: { select: { name: true } } },
 		})
 		const target = { organisationId, actorId, targetUserId: membership.user.id, targetLabel: membership.user.email }

@@ -1,0 +1,38 @@
+import { Prisma } from '#app/generated/prisma/client.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { byUrgency, type RequirementStatus } from './status.ts'
+
+export type MemberRequirement = {
+	membershipId: string
+	userId: string
+	departmentId: string | null
+	requirementId: string
+	courseSlug: string
+	appliesSince: Date
+	/** The last day to complete (or renew) it; for a valid completion, the day it expires. */
+	dueOn: Date
+	completedAt: Date | null
+	validUntil: Date | null
+	status: RequirementStatus
+}
+
+/**
+ * Every active member of the organisation with each requirement that applies to them and their
+ * status, as of `at`: one set-based statement (`bulwark_member_requirements`), never a query per
+ * member. `userId` narrows it to one member.
+ */
+export function listMemberRequirements(organisationId: string, { at = new Date(), userId }: { at?: Date; userId?: string } = {}) {
+	return prisma.$queryRaw<MemberRequirement[]>`
+		SELECT * FROM "bulwark_member_requirements"(${organisationId}, ${at})
+		${userId ? Prisma.sql`WHERE "userId" = ${userId}` : Prisma.empty}`
+}
+
+/** What the learner's organisations require of them, worst first: the learner's dashboard. */
+export async function listAssignedTraining(userId: string, organisations: { id: string; name: string }[], at = new Date()) {
+	const perOrganisation = await Promise.all(
+		organisations.map(async (organisation) =>
+			(await listMemberRequirements(organisation.id, { at, userId })).map((row) => ({ ...row, organisation })),
+		),
+	)
+	return perOrganisation.flat().sort(byUrgency)
+}

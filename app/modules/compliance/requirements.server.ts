@@ -1,0 +1,147 @@
+import type { Role } from '#app/generated/prisma/enums.ts'
+import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
+import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { badRequest, notFound } from '#app/utils/http.server.ts'
+import type { AUDIENCES } from './schemas.ts'
+
+/** The baseline for small organisations: every free module, for everyone, within 30 days, every 12 months. */
+export const BASELINE = { dueWithinDays: 30, recurrenceMonths: 12 }
+
+export function listRequirements(organisationId: string) {
+	return prisma.trainingRequirement.findMany({
+		where: { organisationId },
+		orderBy: [{ pausedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
+		select: {
+			id: true,
+			courseSlug: true,
+			audience: true,
+			roles: true,
+			dueWithinDays: true,
+			recurrenceMonths: true,
+			pausedAt: true,
+			createdAt: true,
+			departments: { select: { department: { select: { id: true, name: true } } } },
+		},
+	})
+}
+
+export type NewRequirement = {
+	course: CompiledCourse
+	audience: (typeof AUDIENCES)[number]
+	departmentIds: string[]
+	roles: Role[]
+	dueWithinDays: number
+	recurrenceMonths?: number
+}
+
+export async function createRequirement({ organisationId, actorId, requirement }: { organisationId: string; actorId: string; requirement: NewRequirement }) {
+	const { course, audience, dueWithinDays, recurrenceMonths } = requirement
+	const departmentIds = audience === 'DEPARTMENTS' ? [...new Set(requirement.departmentIds)] : []
+	const roles = audience === 'ROLES' ? [...new Set(requirement.roles)] : []
+	// Departments come from a form: only this organisation's are accepted.
+	const departments = await prisma.department.findMany({ where: { organisationId, id: { in: departmentIds } }, select: { id: true, name: true } })
+	if (departments.length !== departmentIds.length) throw badRequest('One of those departments does not exist in this organisation.')
+	return prisma.$transaction(async (tx) => {
+		const created = await tx.trainingRequirement.create({
+			data: {
+				organisationId,
+				courseSlug: course.slug,
+				audience,
+				roles,
+				dueWithinDays,
+				recurrenceMonths: recurrenceMonths ?? null,
+				departments: { create: departments.map((department) => ({ departmentId: department.id })) },
+			},
+			select: { id: true },
+		})
+		await recordAuditEvent(tx, {
+			organisationId,
+			actorId,
+			action: 'requirement.created',
+			targetLabel: course.variants.en.title,
+			details: {
+				for: audience === 'EVERYONE' ? 'everyone' : audience === 'DEPARTMENTS' ? departments.map((department) => department.name).join(', ') : roles.join(', '),
+				dueWithinDays,
+				recurrenceMonths: recurrenceMonths ?? 'course validity',
+			},
+		})
+		return created
+	})
+}
+
+async function findRequirement(organisationId: string, requirementId: string) {
+	const requirement = await prisma.trainingRequirement.findFirst({
+		where: { id: requirementId, organisationId },
+		select: { id: true, courseSlug: true, pausedAt: true },
+	})
+	if (!requirement) throw notFound('That requirement does not exist in this organisation.')
+	return requirement
+}
+
+export async function setRequirementPaused({ organisationId, actorId, requirementId, paused, courseTitle }: {
+	organisationId: string
+	actorId: string
+	requirementId: string
+	paused: boolean
+	courseTitle: (slug: string) => string
+}) {
+	const requirement = await findRequirement(organisationId, requirementId)
+	if (paused === Boolean(requirement.pausedAt)) return
+	await prisma.$transaction(async (tx) => {
+		// The condition makes a double click change it once.
+		const { count } = await tx.trainingRequirement.updateMany({
+			where: { id: requirement.id, pausedAt: paused ? null : { not: null } },
+			data: { pausedAt: paused ? new Date() : null },
+		})
+		if (count === 0) return
+		await recordAuditEvent(tx, {
+			organisationId,
+			actorId,
+			action: paused ? 'requirement.paused' : 'requirement.resumed',
+			targetLabel: courseTitle(requirement.courseSlug),
+		})
+	})
+}
+
+export async function removeRequirement({ organisationId, actorId, requirementId, courseTitle }: {
+	organisationId: string
+	actorId: string
+	requirementId: string
+	courseTitle: (slug: string) => string
+}) {
+	const requirement = await findRequirement(organisationId, requirementId)
+	await prisma.$transaction(async (tx) => {
+		const { count } = await tx.trainingRequirement.deleteMany({ where: { id: requirement.id, organisationId } })
+		if (count === 0) return
+		await recordAuditEvent(tx, { organisationId, actorId, action: 'requirement.removed', targetLabel: courseTitle(requirement.courseSlug) })
+	})
+}
+
+/**
+ * Adds the baseline (BASELINE) for every free course the organisation does not require yet, in
+ * one transaction; the admin adjusts or removes them afterwards like any other. Returns how many
+ * it added.
+ */
+export async function applyBaseline({ organisationId, actorId, courses }: { organisationId: string; actorId: string; courses: CompiledCourse[] }) {
+	return prisma.$transaction(async (tx) => {
+		// Two admins applying it at once must not add each course twice.
+		await tx.$queryRaw`SELECT "id" FROM "Organisation" WHERE "id" = ${organisationId} FOR UPDATE`
+		const existing = await tx.trainingRequirement.findMany({ where: { organisationId }, select: { courseSlug: true } })
+		const required = new Set(existing.map((requirement) => requirement.courseSlug))
+		const missing = courses.filter((course) => course.facts.free && !required.has(course.slug))
+		for (const course of missing) {
+			await tx.trainingRequirement.create({ data: { organisationId, courseSlug: course.slug, audience: 'EVERYONE', ...BASELINE }, select: { id: true } })
+		}
+		if (missing.length > 0) {
+			await recordAuditEvent(tx, {
+				organisationId,
+				actorId,
+				action: 'requirement.baseline_applied',
+				targetLabel: missing.map((course) => course.variants.en.title).join(', '),
+				details: { for: 'everyone', ...BASELINE },
+			})
+		}
+		return missing.length
+	})
+}

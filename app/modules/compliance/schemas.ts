@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { IdSchema } from '#app/modules/auth/schemas.ts'
+import { ROLES } from '#app/modules/organisations/roles.ts'
+
+export const AUDIENCES = ['EVERYONE', 'DEPARTMENTS', 'ROLES'] as const
+
+const whole = (label: string, min: number, max: number) =>
+	z.coerce
+		.number({ invalid_type_error: `Enter the ${label} as a whole number` })
+		.int(`Enter the ${label} as a whole number`)
+		.min(min, `The ${label} is at least ${min}`)
+		.max(max, `The ${label} is at most ${max}`)
+
+/** A checkbox group: nothing ticked arrives as no value at all. */
+const ticked = <Item extends z.ZodTypeAny>(item: Item) =>
+	z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
+
+export const CreateRequirementSchema = z
+	.object({
+		intent: z.literal('create'),
+		courseSlug: z.string({ required_error: 'Choose a course' }).regex(/^[a-z0-9-]{1,80}$/, 'Choose a course from the list'),
+		audience: z.enum(AUDIENCES, { errorMap: () => ({ message: 'Choose who must complete it' }) }),
+		departmentIds: ticked(IdSchema),
+		roles: ticked(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) })),
+		dueWithinDays: whole('number of days', 1, 365),
+		recurrenceMonths: z.preprocess((value) => (value === '' ? undefined : value), whole('number of months', 1, 60).optional()),
+	})
+	.superRefine((value, context) => {
+		if (value.audience === 'DEPARTMENTS' && value.departmentIds.length === 0) {
+			context.addIssue({ code: 'custom', path: ['departmentIds'], message: 'Tick at least one department' })
+		}
+		if (value.audience === 'ROLES' && value.roles.length === 0) {
+			context.addIssue({ code: 'custom', path: ['roles'], message: 'Tick at least one role' })
+		}
+	})
+
+/** The list's buttons; the create form has its own schema above. */
+export const RequirementActionSchema = z.discriminatedUnion('intent', [
+	z.object({ intent: z.literal('pause'), requirementId: IdSchema }),
+	z.object({ intent: z.literal('resume'), requirementId: IdSchema }),
+	z.object({ intent: z.literal('remove'), requirementId: IdSchema }),
+	z.object({ intent: z.literal('apply-baseline') }),
+])

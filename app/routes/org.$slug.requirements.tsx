@@ -1,0 +1,248 @@
+import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
+import { parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
+import {
+	applyBaseline,
+	BASELINE,
+	createRequirement,
+	listRequirements,
+	removeRequirement,
+	setRequirementPaused,
+} from '#app/modules/compliance/requirements.server.ts'
+import { CreateRequirementSchema, RequirementActionSchema } from '#app/modules/compliance/schemas.ts'
+import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { requireMembership } from '#app/modules/organisations/membership.server.ts'
+import { listDepartments } from '#app/modules/organisations/members.server.ts'
+import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { formatDate } from '#app/utils/format-date.ts'
+import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { readForm } from '#app/utils/http.server.ts'
+
+const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can manage training requirements.' }
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { organisation } = await requireMembership(request, params.slug, adminOnly)
+	const [requirements, departments, { courses, bySlug }] = await Promise.all([
+		listRequirements(organisation.id),
+		listDepartments(organisation.id),
+		getCourseLibrary(),
+	])
+	const required = new Set(requirements.map((requirement) => requirement.courseSlug))
+	return {
+		requirements: requirements.map(({ departments: targets, ...requirement }) => {
+			const course = bySlug.get(requirement.courseSlug)
+			return {
+				...requirement,
+				courseTitle: course?.variants.en.title ?? requirement.courseSlug,
+				recurrence: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
+				departments: targets.map(({ department }) => department),
+			}
+		}),
+		courses: courses.map((course) => ({ slug: course.slug, title: course.variants.en.title, free: course.facts.free, validityMonths: course.facts.validityMonths })),
+		baseline: BASELINE,
+		baselineCourses: courses.filter((course) => course.facts.free && !required.has(course.slug)).map((course) => course.variants.en.title),
+		departments: departments.map(({ id, name }) => ({ id, name })),
+	}
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
+	const formData = await readForm(request)
+	const { courses, bySlug } = await getCourseLibrary()
+	const courseTitle = (slug: string) => bySlug.get(slug)?.variants.en.title ?? slug
+	const back = `/org/${organisation.slug}/requirements`
+	const scope = { organisationId: organisation.id, actorId: user.id }
+
+	if (formData.get('intent') === 'create') {
+		const submission = parseWithZod(formData, { schema: CreateRequirementSchema })
+		if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+		const course = bySlug.get(submission.value.courseSlug)
+		if (!course) return data({ result: submission.reply({ fieldErrors: { courseSlug: ['Choose a course from the list'] } }) }, { status: 400 })
+		await createRequirement({ ...scope, requirement: { ...submission.value, course } })
+		return redirectWithFlash(back, { type: 'success', message: `“${course.variants.en.title}” is now required.` })
+	}
+
+	const submission = parseWithZod(formData, { schema: RequirementActionSchema })
+	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+	const change = submission.value
+	switch (change.intent) {
+		case 'apply-baseline': {
+			const added = await applyBaseline({ ...scope, courses })
+			const message = added > 0 ? `Baseline applied: ${added} free module${added === 1 ? '' : 's'} now required of everyone.` : 'Every free module is already required.'
+			return redirectWithFlash(back, { type: 'success', message })
+		}
+		case 'pause':
+		case 'resume':
+			await setRequirementPaused({ ...scope, requirementId: change.requirementId, paused: change.intent === 'pause', courseTitle })
+			return redirectWithFlash(back, { type: 'success', message: change.intent === 'pause' ? 'Requirement paused.' : 'Requirement resumed.' })
+		case 'remove':
+			await removeRequirement({ ...scope, requirementId: change.requirementId, courseTitle })
+			return redirectWithFlash(back, { type: 'success', message: 'Requirement removed.' })
+	}
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
+
+function audienceOf(requirement: LoaderData['requirements'][number]) {
+	if (requirement.audience === 'DEPARTMENTS') return requirement.departments.map((department) => department.name).join(', ')
+	if (requirement.audience === 'ROLES') return requirement.roles.map((role) => `${ROLE_LABELS[role]}s`).join(', ')
+	return 'Everyone'
+}
+
+function RequirementButton({ requirementId, intent, label, secondary = true }: { requirementId: string; intent: string; label: string; secondary?: boolean }) {
+	return (
+		<Form method="POST" className="inline-form">
+			<input type="hidden" name="requirementId" value={requirementId} />
+			<button type="submit" name="intent" value={intent} className={secondary ? 'button-secondary' : undefined}>
+				{label}
+			</button>
+		</Form>
+	)
+}
+
+export default function RequirementsPage() {
+	const { requirements, courses, baseline, baselineCourses, departments } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const [form, fields] = useSchemaForm(CreateRequirementSchema, {
+		id: 'create-requirement',
+		lastResult: actionData?.result,
+		defaultValue: { audience: 'EVERYONE', dueWithinDays: '30' },
+	})
+	return (
+		<section className="stack">
+			<h2>Training requirements</h2>
+			<p>
+				Each requirement names a course, who must complete it, how many days they have from when it applies to them (their joining, their move
+				into the department or role, or the requirement’s creation), and how often they renew it.
+			</p>
+
+			{baselineCourses.length > 0 ? (
+				<Form method="POST" className="card stack">
+					<h3 className="flush-top">Start with the baseline</h3>
+					<p className="flush">
+						Everyone completes the free modules ({baselineCourses.join(', ')}) within {baseline.dueWithinDays} days, every {baseline.recurrenceMonths}{' '}
+						months. You can adjust or remove each afterwards.
+					</p>
+					<div>
+						<button type="submit" name="intent" value="apply-baseline">
+							Apply the baseline
+						</button>
+					</div>
+				</Form>
+			) : null}
+
+			{requirements.length === 0 ? (
+				<p>No training is required yet.</p>
+			) : (
+				<div className="table-wrap">
+					<table>
+						<caption className="visually-hidden">Training requirements</caption>
+						<thead>
+							<tr>
+								<th scope="col">Course</th>
+								<th scope="col">For</th>
+								<th scope="col">Complete within</th>
+								<th scope="col">Renew every</th>
+								<th scope="col">Since</th>
+								<th scope="col">Actions</th>
+							</tr>
+						</thead>
+						<tbody>
+							{requirements.map((requirement) => (
+								<tr key={requirement.id}>
+									<th scope="row">
+										{requirement.courseTitle}
+										{requirement.pausedAt ? (
+											<>
+												{' '}
+												<span className="badge">Paused</span>
+											</>
+										) : null}
+									</th>
+									<td>{audienceOf(requirement)}</td>
+									<td>{requirement.dueWithinDays} days</td>
+									<td>{requirement.recurrence ? `${requirement.recurrence} months` : 'Course validity'}</td>
+									<td>{formatDate(requirement.createdAt)}</td>
+									<td className="actions">
+										{requirement.pausedAt ? (
+											<RequirementButton requirementId={requirement.id} intent="resume" label="Resume" />
+										) : (
+											<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
+										)}
+										<RequirementButton requirementId={requirement.id} intent="remove" label="Remove" />
+									</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			)}
+
+			<Form method="POST" {...getFormProps(form)} className="card stack">
+				<h3 className="flush-top">Require a course</h3>
+				<input type="hidden" name="intent" value="create" />
+				<SelectField label="Course" errors={fields.courseSlug.errors} selectProps={getSelectProps(fields.courseSlug)}>
+					<option value="">Choose a course</option>
+					{courses.map((course) => (
+						<option key={course.slug} value={course.slug}>
+							{course.title}
+							{course.free ? ' (free)' : ''}
+						</option>
+					))}
+				</SelectField>
+				<fieldset>
+					<legend>Who must complete it</legend>
+					{(
+						[
+							['EVERYONE', 'Everyone'],
+							['DEPARTMENTS', 'Given departments'],
+							['ROLES', 'Given roles'],
+						] as const
+					).map(([value, label]) => (
+						<label key={value} className="choice">
+							<input type="radio" name={fields.audience.name} value={value} defaultChecked={fields.audience.initialValue === value} /> {label}
+						</label>
+					))}
+					<ErrorList errors={fields.audience.errors} />
+				</fieldset>
+				<fieldset>
+					<legend>Departments (with “Given departments”)</legend>
+					{departments.length === 0 ? <p className="muted flush">This organisation has no departments yet.</p> : null}
+					{departments.map((department) => (
+						<label key={department.id} className="choice">
+							<input type="checkbox" name={fields.departmentIds.name} value={department.id} /> {department.name}
+						</label>
+					))}
+					<ErrorList errors={fields.departmentIds.errors} />
+				</fieldset>
+				<fieldset>
+					<legend>Roles (with “Given roles”)</legend>
+					{ROLES.map((role) => (
+						<label key={role} className="choice">
+							<input type="checkbox" name={fields.roles.name} value={role} /> {ROLE_LABELS[role]}s
+						</label>
+					))}
+					<ErrorList errors={fields.roles.errors} />
+				</fieldset>
+				<Field label="Days to complete it" errors={fields.dueWithinDays.errors} inputProps={getInputProps(fields.dueWithinDays, { type: 'number' })} />
+				<Field
+					label="Renew every (months)"
+					hint="Leave empty to use the course’s own validity."
+					errors={fields.recurrenceMonths.errors}
+					inputProps={getInputProps(fields.recurrenceMonths, { type: 'number' })}
+				/>
+				<ErrorList errors={form.errors} />
+				<div>
+					<button type="submit">Add requirement</button>
+				</div>
+			</Form>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
