@@ -18,10 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const [{ bySlug }, standings, assigned] = await Promise.all([
 		getCourseLibrary(),
 		loadCourseStandings(session.user.id),
-		listAssignedTraining(
-			session.user.id,
-			session.organisations.map(({ organisation }) => organisation),
-		),
+		listAssignedTraining(session.user.id),
 	])
 	const mine = [...standings.entries()].flatMap(([slug, standing]) => {
 		const course = bySlug.get(slug)
@@ -36,8 +33,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		assigned: assigned.map((row) => {
 			const course = bySlug.get(row.courseSlug)
 			return {
-				key: `${row.organisation.id}:${row.requirementId}`,
-				organisation: row.organisation.name,
+				key: `${row.organisationId}:${row.requirementId}`,
+				organisation: row.organisationName,
 				courseSlug: row.courseSlug,
 				courseTitle: course ? pickVariant(course, session.user.language).title : row.courseSlug,
 				status: row.status,

@@ -7,6 +7,7 @@ import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/fo
 import {
 	applyBaseline,
 	BASELINE,
+	coursesMissingFromBaseline,
 	createRequirement,
 	listRequirements,
 	removeRequirement,
@@ -25,25 +26,19 @@ const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can man
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation } = await requireMembership(request, params.slug, adminOnly)
-	const [requirements, departments, { courses, bySlug }] = await Promise.all([
+	const [requirements, departments, { courses }] = await Promise.all([
 		listRequirements(organisation.id),
 		listDepartments(organisation.id),
 		getCourseLibrary(),
 	])
-	const required = new Set(requirements.map((requirement) => requirement.courseSlug))
 	return {
-		requirements: requirements.map(({ departments: targets, ...requirement }) => {
-			const course = bySlug.get(requirement.courseSlug)
-			return {
-				...requirement,
-				courseTitle: course?.variants.en.title ?? requirement.courseSlug,
-				recurrence: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
-				departments: targets.map(({ department }) => department),
-			}
-		}),
-		courses: courses.map((course) => ({ slug: course.slug, title: course.variants.en.title, free: course.facts.free, validityMonths: course.facts.validityMonths })),
+		requirements,
+		courses: courses.map((course) => ({ slug: course.slug, title: course.variants.en.title, free: course.facts.free })),
 		baseline: BASELINE,
-		baselineCourses: courses.filter((course) => course.facts.free && !required.has(course.slug)).map((course) => course.variants.en.title),
+		baselineCourses: coursesMissingFromBaseline(
+			courses,
+			requirements.map((requirement) => requirement.courseSlug),
+		).map((course) => course.variants.en.title),
 		departments: departments.map(({ id, name }) => ({ id, name })),
 	}
 }
@@ -52,7 +47,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
 	const formData = await readForm(request)
 	const { courses, bySlug } = await getCourseLibrary()
-	const courseTitle = (slug: string) => bySlug.get(slug)?.variants.en.title ?? slug
 	const back = `/org/${organisation.slug}/requirements`
 	const scope = { organisationId: organisation.id, actorId: user.id }
 
@@ -76,27 +70,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		}
 		case 'pause':
 		case 'resume':
-			await setRequirementPaused({ ...scope, requirementId: change.requirementId, paused: change.intent === 'pause', courseTitle })
+			await setRequirementPaused({ ...scope, requirementId: change.requirementId, paused: change.intent === 'pause' })
 			return redirectWithFlash(back, { type: 'success', message: change.intent === 'pause' ? 'Requirement paused.' : 'Requirement resumed.' })
 		case 'remove':
-			await removeRequirement({ ...scope, requirementId: change.requirementId, courseTitle })
+			await removeRequirement({ ...scope, requirementId: change.requirementId })
 			return redirectWithFlash(back, { type: 'success', message: 'Requirement removed.' })
 	}
 }
 
-type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
-
-function audienceOf(requirement: LoaderData['requirements'][number]) {
-	if (requirement.audience === 'DEPARTMENTS') return requirement.departments.map((department) => department.name).join(', ')
-	if (requirement.audience === 'ROLES') return requirement.roles.map((role) => `${ROLE_LABELS[role]}s`).join(', ')
-	return 'Everyone'
-}
-
-function RequirementButton({ requirementId, intent, label, secondary = true }: { requirementId: string; intent: string; label: string; secondary?: boolean }) {
+function RequirementButton({ requirementId, intent, label }: { requirementId: string; intent: string; label: string }) {
 	return (
 		<Form method="POST" className="inline-form">
 			<input type="hidden" name="requirementId" value={requirementId} />
-			<button type="submit" name="intent" value={intent} className={secondary ? 'button-secondary' : undefined}>
+			<button type="submit" name="intent" value={intent} className="button-secondary">
 				{label}
 			</button>
 		</Form>
@@ -162,9 +148,9 @@ export default function RequirementsPage() {
 											</>
 										) : null}
 									</th>
-									<td>{audienceOf(requirement)}</td>
+									<td>{requirement.audienceLabel}</td>
 									<td>{requirement.dueWithinDays} days</td>
-									<td>{requirement.recurrence ? `${requirement.recurrence} months` : 'Course validity'}</td>
+									<td>{requirement.renewEveryMonths ? `${requirement.renewEveryMonths} months` : 'Course validity'}</td>
 									<td>{formatDate(requirement.createdAt)}</td>
 									<td className="actions">
 										{requirement.pausedAt ? (

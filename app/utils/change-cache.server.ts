@@ -6,7 +6,7 @@ import { remember } from './remember.server.ts'
  * the payload is the id of the user whose sessions, memberships or learning records changed, or
  * `*` when a change may concern anyone (an organisation renamed, a table truncated).
  */
-export const CHANGE_CHANNEL = 'bulwark_change'
+const CHANGE_CHANNEL = 'bulwark_change'
 export const EVERYONE = '*'
 const MAX_ENTRIES = 10_000
 const RETRY_LISTENING_MS = 5_000
@@ -64,7 +64,25 @@ export class UserScopedCache<Value> {
 	}
 }
 
-type Listening = { caches: Map<string, UserScopedCache<unknown>>; listening: Promise<boolean> | undefined }
+type CacheRegistry = {
+	caches: Map<string, UserScopedCache<unknown>>
+	/** Forgets what belongs to the user (or EVERYONE) in every cache. */
+	invalidate: (userId: string) => void
+	listening: Promise<boolean> | undefined
+}
+
+function cacheRegistry() {
+	return remember<CacheRegistry>('change-caches', () => {
+		const caches = new Map<string, UserScopedCache<unknown>>()
+		return {
+			caches,
+			invalidate: (userId) => {
+				for (const cache of caches.values()) cache.invalidate(userId)
+			},
+			listening: undefined,
+		}
+	})
+}
 
 /**
  * The cache named `name` on the embedded database (docs/decisions/014), or null: on a PostgreSQL
@@ -79,18 +97,16 @@ type Listening = { caches: Map<string, UserScopedCache<unknown>>; listening: Pro
  */
 export async function changeInvalidatedCache<Value>(name: string): Promise<UserScopedCache<Value> | null> {
 	if (!usesEmbeddedDatabase()) return null
-	const state = remember<Listening>('change-caches', () => ({ caches: new Map(), listening: undefined }))
-	const cache = (state.caches.get(name) ?? state.caches.set(name, new UserScopedCache()).get(name)!) as UserScopedCache<Value>
-	const invalidateAll = (userId: string) => {
-		for (const each of state.caches.values()) each.invalidate(userId)
-	}
-	state.listening ??= listenToEmbeddedDatabase(CHANGE_CHANNEL, (payload) => invalidateAll(payload || EVERYONE)).then(
+	const registry = cacheRegistry()
+	registry.listening ??= listenToEmbeddedDatabase(CHANGE_CHANNEL, (payload) => registry.invalidate(payload || EVERYONE)).then(
 		() => true,
 		(error: unknown) => {
 			console.error('Listening for database changes failed; every read goes to the database meanwhile.', error)
-			setTimeout(() => (state.listening = undefined), RETRY_LISTENING_MS).unref()
+			setTimeout(() => (registry.listening = undefined), RETRY_LISTENING_MS).unref()
 			return false
 		},
 	)
-	return (await state.listening) ? cache : null
+	if (!(await registry.listening)) return null
+	const cache = registry.caches.get(name) ?? registry.caches.set(name, new UserScopedCache()).get(name)!
+	return cache as UserScopedCache<Value>
 }

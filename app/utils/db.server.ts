@@ -114,7 +114,7 @@ export async function queryRows<Row>(statement: SqlStatement, values: unknown[],
  * it commits, before the commit's own caller resumes.
  */
 export async function listenToEmbeddedDatabase(channel: string, onNotification: (payload: string) => void) {
-	await getEmbeddedDatabase().listen(channel, (payload) => onNotification(payload))
+	await getEmbeddedDatabase().listen(channel, onNotification)
 }
 
 /** Lets a script or the server exit cleanly: PGlite writes its data directory out on close. */

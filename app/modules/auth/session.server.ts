@@ -20,7 +20,7 @@ type SessionRow = {
 }
 
 /** An organisation the user is an active member of, for the header's menu and the dashboard. */
-export type UserOrganisation = { role: Role; organisation: { id: string; slug: string; name: string } }
+type UserOrganisation = { role: Role; organisation: { id: string; slug: string; name: string } }
 
 // Every signed-in request runs this (docs/decisions/013 and 014): the session, its user and the
 // user's organisations in one statement.

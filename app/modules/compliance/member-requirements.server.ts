@@ -27,12 +27,16 @@ export function listMemberRequirements(organisationId: string, { at = new Date()
 		${userId ? Prisma.sql`WHERE "userId" = ${userId}` : Prisma.empty}`
 }
 
-/** What the learner's organisations require of them, worst first: the learner's dashboard. */
-export async function listAssignedTraining(userId: string, organisations: { id: string; name: string }[], at = new Date()) {
-	const perOrganisation = await Promise.all(
-		organisations.map(async (organisation) =>
-			(await listMemberRequirements(organisation.id, { at, userId })).map((row) => ({ ...row, organisation })),
-		),
-	)
-	return perOrganisation.flat().sort(byUrgency)
+/**
+ * What the learner's organisations require of them, worst first: the learner's dashboard. One
+ * statement for all their organisations.
+ */
+export async function listAssignedTraining(userId: string, at = new Date()) {
+	const rows = await prisma.$queryRaw<(MemberRequirement & { organisationId: string; organisationName: string })[]>`
+		SELECT o."id" AS "organisationId", o."name" AS "organisationName", r.*
+		FROM "Membership" m
+		JOIN "Organisation" o ON o."id" = m."organisationId"
+		CROSS JOIN LATERAL "bulwark_member_requirements"(o."id", ${at}) r
+		WHERE m."userId" = ${userId} AND m."deactivatedAt" IS NULL AND r."userId" = ${userId}`
+	return rows.sort(byUrgency)
 }

@@ -1,28 +1,54 @@
 import type { Role } from '#app/generated/prisma/enums.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
+import { findCourse, getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
-import type { AUDIENCES } from './schemas.ts'
+import { type AUDIENCES, describeAudience } from './audience.ts'
 
 /** The baseline for small organisations: every free module, for everyone, within 30 days, every 12 months. */
 export const BASELINE = { dueWithinDays: 30, recurrenceMonths: 12 }
 
-export function listRequirements(organisationId: string) {
-	return prisma.trainingRequirement.findMany({
-		where: { organisationId },
-		orderBy: [{ pausedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
-		select: {
-			id: true,
-			courseSlug: true,
-			audience: true,
-			roles: true,
-			dueWithinDays: true,
-			recurrenceMonths: true,
-			pausedAt: true,
-			createdAt: true,
-			departments: { select: { department: { select: { id: true, name: true } } } },
-		},
+/** The course's English title, as the audit log records it; the slug when the course is gone. */
+async function courseTitle(slug: string) {
+	return (await findCourse(slug))?.variants.en.title ?? slug
+}
+
+/** The free courses the baseline would add: those the organisation does not require yet. */
+export function coursesMissingFromBaseline(courses: CompiledCourse[], requiredSlugs: Iterable<string>) {
+	const required = new Set(requiredSlugs)
+	return courses.filter((course) => course.facts.free && !required.has(course.slug))
+}
+
+/** The organisation's requirements with their course's title and the recurrence that applies. */
+export async function listRequirements(organisationId: string) {
+	const [requirements, { bySlug }] = await Promise.all([
+		prisma.trainingRequirement.findMany({
+			where: { organisationId },
+			orderBy: [{ pausedAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
+			select: {
+				id: true,
+				courseSlug: true,
+				audience: true,
+				roles: true,
+				dueWithinDays: true,
+				recurrenceMonths: true,
+				pausedAt: true,
+				createdAt: true,
+				departments: { select: { department: { select: { name: true } } } },
+			},
+		}),
+		getCourseLibrary(),
+	])
+	return requirements.map(({ departments, ...requirement }) => {
+		const course = bySlug.get(requirement.courseSlug)
+		return {
+			...requirement,
+			courseTitle: course?.variants.en.title ?? requirement.courseSlug,
+			audienceLabel: describeAudience({ ...requirement, departmentNames: departments.map(({ department }) => department.name) }),
+			/** Its own recurrence, else the course's validity; null when the course left the library. */
+			renewEveryMonths: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
+		}
 	})
 }
 
@@ -61,7 +87,7 @@ export async function createRequirement({ organisationId, actorId, requirement }
 			action: 'requirement.created',
 			targetLabel: course.variants.en.title,
 			details: {
-				for: audience === 'EVERYONE' ? 'everyone' : audience === 'DEPARTMENTS' ? departments.map((department) => department.name).join(', ') : roles.join(', '),
+				for: describeAudience({ audience, roles, departmentNames: departments.map((department) => department.name) }),
 				dueWithinDays,
 				recurrenceMonths: recurrenceMonths ?? 'course validity',
 			},
@@ -79,15 +105,15 @@ async function findRequirement(organisationId: string, requirementId: string) {
 	return requirement
 }
 
-export async function setRequirementPaused({ organisationId, actorId, requirementId, paused, courseTitle }: {
+export async function setRequirementPaused({ organisationId, actorId, requirementId, paused }: {
 	organisationId: string
 	actorId: string
 	requirementId: string
 	paused: boolean
-	courseTitle: (slug: string) => string
 }) {
 	const requirement = await findRequirement(organisationId, requirementId)
 	if (paused === Boolean(requirement.pausedAt)) return
+	const targetLabel = await courseTitle(requirement.courseSlug)
 	await prisma.$transaction(async (tx) => {
 		// The condition makes a double click change it once.
 		const { count } = await tx.trainingRequirement.updateMany({
@@ -99,22 +125,18 @@ export async function setRequirementPaused({ organisationId, actorId, requiremen
 			organisationId,
 			actorId,
 			action: paused ? 'requirement.paused' : 'requirement.resumed',
-			targetLabel: courseTitle(requirement.courseSlug),
+			targetLabel,
 		})
 	})
 }
 
-export async function removeRequirement({ organisationId, actorId, requirementId, courseTitle }: {
-	organisationId: string
-	actorId: string
-	requirementId: string
-	courseTitle: (slug: string) => string
-}) {
+export async function removeRequirement({ organisationId, actorId, requirementId }: { organisationId: string; actorId: string; requirementId: string }) {
 	const requirement = await findRequirement(organisationId, requirementId)
+	const targetLabel = await courseTitle(requirement.courseSlug)
 	await prisma.$transaction(async (tx) => {
 		const { count } = await tx.trainingRequirement.deleteMany({ where: { id: requirement.id, organisationId } })
 		if (count === 0) return
-		await recordAuditEvent(tx, { organisationId, actorId, action: 'requirement.removed', targetLabel: courseTitle(requirement.courseSlug) })
+		await recordAuditEvent(tx, { organisationId, actorId, action: 'requirement.removed', targetLabel })
 	})
 }
 
@@ -128,8 +150,10 @@ export async function applyBaseline({ organisationId, actorId, courses }: { orga
 		// Two admins applying it at once must not add each course twice.
 		await tx.$queryRaw`SELECT "id" FROM "Organisation" WHERE "id" = ${organisationId} FOR UPDATE`
 		const existing = await tx.trainingRequirement.findMany({ where: { organisationId }, select: { courseSlug: true } })
-		const required = new Set(existing.map((requirement) => requirement.courseSlug))
-		const missing = courses.filter((course) => course.facts.free && !required.has(course.slug))
+		const missing = coursesMissingFromBaseline(
+			courses,
+			existing.map((requirement) => requirement.courseSlug),
+		)
 		for (const course of missing) {
 			await tx.trainingRequirement.create({ data: { organisationId, courseSlug: course.slug, audience: 'EVERYONE', ...BASELINE }, select: { id: true } })
 		}

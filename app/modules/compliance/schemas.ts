@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { IdSchema } from '#app/modules/auth/schemas.ts'
+import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
-
-export const AUDIENCES = ['EVERYONE', 'DEPARTMENTS', 'ROLES'] as const
+import { AUDIENCES } from './audience.ts'
 
 const whole = (label: string, min: number, max: number) =>
 	z.coerce
@@ -18,7 +18,7 @@ const ticked = <Item extends z.ZodTypeAny>(item: Item) =>
 export const CreateRequirementSchema = z
 	.object({
 		intent: z.literal('create'),
-		courseSlug: z.string({ required_error: 'Choose a course' }).regex(/^[a-z0-9-]{1,80}$/, 'Choose a course from the list'),
+		courseSlug: z.string({ required_error: 'Choose a course' }).max(80, 'Choose a course from the list').regex(COURSE_SLUG_PATTERN, 'Choose a course from the list'),
 		audience: z.enum(AUDIENCES, { errorMap: () => ({ message: 'Choose who must complete it' }) }),
 		departmentIds: ticked(IdSchema),
 		roles: ticked(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) })),
