@@ -3,6 +3,7 @@ import { IdSchema } from '#app/modules/auth/schemas.ts'
 import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
 import { AUDIENCES } from './audience.ts'
+import { REQUIREMENT_STATUSES } from './status.ts'
 
 const whole = (label: string, min: number, max: number) =>
 	z.coerce
@@ -40,4 +41,22 @@ export const RequirementActionSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('resume'), requirementId: IdSchema }),
 	z.object({ intent: z.literal('remove'), requirementId: IdSchema }),
 	z.object({ intent: z.literal('apply-baseline') }),
+])
+
+export const MEMBER_SORTS = { name: 'Name', status: 'Status, worst first', due: 'Due date, soonest first', department: 'Department' } as const
+
+/** The member table's search parameters: a link or a hand-edited URL, so every field is forgiving. */
+export const MemberTableQuerySchema = z.object({
+	q: z.string().trim().max(100, 'Search for at most 100 characters').optional().default(''),
+	status: z.preprocess((value) => (value === '' ? undefined : value), z.enum(REQUIREMENT_STATUSES, { errorMap: () => ({ message: 'Filter by overdue, due, expiring or compliant' }) }).optional()),
+	department: z.preprocess((value) => (value === '' ? undefined : value), IdSchema.optional()),
+	sort: z.preprocess((value) => (value === '' ? undefined : value), z.enum(Object.keys(MEMBER_SORTS) as [keyof typeof MEMBER_SORTS], { errorMap: () => ({ message: 'Sort by name, status, due date or department' }) }).default('status')),
+	page: z.coerce.number({ invalid_type_error: 'The page is a whole number' }).int('The page is a whole number').min(1, 'Pages start at 1').max(100_000, 'There are not that many pages').default(1),
+})
+export type MemberTableQuery = z.infer<typeof MemberTableQuerySchema>
+
+/** The dashboard's reminder buttons: everyone due or overdue, or one member. */
+export const ReminderActionSchema = z.discriminatedUnion('intent', [
+	z.object({ intent: z.literal('remind-all') }),
+	z.object({ intent: z.literal('remind'), membershipId: IdSchema }),
 ])

@@ -1,0 +1,44 @@
+import { prisma } from '#app/utils/db.server.ts'
+import { countMembersByDepartment, type DepartmentCounts, sumInScope } from './report.server.ts'
+import type { ComplianceScope } from './scope.server.ts'
+import { percentCompliant, totalOf } from './status.ts'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+/** The trend's reach: the last 12 months. */
+export const TREND_DAYS = 365
+
+/** The UTC day `at` falls on, as the date columns store it. */
+export const utcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()))
+
+/**
+ * Keeps the day's figures for the trend: the dashboard records them whenever it is opened and
+ * `npm run reminders` once a day for every organisation, so the history is what each day showed.
+ * A later recording on the same day replaces the earlier one.
+ */
+export async function recordComplianceSnapshot(organisationId: string, byDepartment: DepartmentCounts, at = new Date()) {
+	// ON CONFLICT rather than Prisma's upsert: two dashboards opened at once must not collide.
+	await prisma.$executeRaw`
+		INSERT INTO "ComplianceSnapshot" ("organisationId", "day", "byDepartment")
+		VALUES (${organisationId}, ${utcDay(at)}, ${JSON.stringify(byDepartment)}::jsonb)
+		ON CONFLICT ("organisationId", "day") DO UPDATE SET "byDepartment" = EXCLUDED."byDepartment"`
+}
+
+/** Counts today's figures and records them; what the daily job does for each organisation. */
+export async function snapshotOrganisation(organisationId: string, at = new Date()) {
+	const byDepartment = await countMembersByDepartment(organisationId, at)
+	await recordComplianceSnapshot(organisationId, byDepartment, at)
+	return byDepartment
+}
+
+/** % compliant per recorded day over the last 12 months, within the scope; oldest first. */
+export async function readComplianceTrend(scope: ComplianceScope, at = new Date()) {
+	const snapshots = await prisma.complianceSnapshot.findMany({
+		where: { organisationId: scope.organisationId, day: { gt: new Date(utcDay(at).getTime() - TREND_DAYS * DAY_MS), lte: utcDay(at) } },
+		orderBy: { day: 'asc' },
+		select: { day: true, byDepartment: true },
+	})
+	return snapshots.map(({ day, byDepartment }) => {
+		const counts = sumInScope(scope, byDepartment as DepartmentCounts)
+		return { day, members: totalOf(counts), compliant: counts.COMPLIANT + counts.EXPIRING, percent: percentCompliant(counts) }
+	})
+}
