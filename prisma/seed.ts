@@ -2,6 +2,7 @@ import 'dotenv/config'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { addMonths } from '#app/modules/courses/completion.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
+import { backfillComplianceHistory, snapshotOrganisation, TREND_DAYS } from '#app/modules/compliance/history.server.ts'
 import { applyBaseline } from '#app/modules/compliance/requirements.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { markLessonDone } from '#app/modules/courses/progress.server.ts'
@@ -17,12 +18,15 @@ export const DEMO = {
 	password: 'safe-and-sound-demo',
 	departments: ['Engineering', 'Operations', 'Sales', 'Finance', 'Field Service'],
 	admin: { name: 'Ada Admin', email: 'admin@northwind.test' },
+	/** Omar sees the whole organisation's compliance; Sofia only Sales. */
 	managers: [
-		{ name: 'Omar Operations', email: 'manager.operations@northwind.test', department: 'Operations' },
-		{ name: 'Sofia Sales', email: 'manager.sales@northwind.test', department: 'Sales' },
+		{ name: 'Omar Operations', email: 'manager.operations@northwind.test', department: 'Operations', limitedTo: [] },
+		{ name: 'Sofia Sales', email: 'manager.sales@northwind.test', department: 'Sales', limitedTo: ['Sales'] },
 	],
 	learnerCount: 30,
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
 
 const FIRST_NAMES = ['Amara', 'Ben', 'Chen', 'Dana', 'Elif', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Olu']
 const LAST_NAMES = ['Novak', 'Schmidt', 'Okafor', 'Garcia', 'Lindqvist', 'Haddad', 'Tanaka', 'Moreau', 'Kowalski', 'Brennan']
@@ -57,7 +61,9 @@ async function seed() {
 				}
 			}),
 		]
-		for (const person of people) {
+		for (const [index, person] of people.entries()) {
+			// Most joined long ago; the last few learners joined last week, so they are due, not overdue.
+			const joinedAt = new Date(Date.now() - (index < people.length - 4 ? 400 : 7) * DAY_MS)
 			await tx.user.create({
 				data: {
 					name: person.name,
@@ -68,6 +74,12 @@ async function seed() {
 							organisationId: organisation.id,
 							role: person.role,
 							departmentId: person.department ? departmentIds.get(person.department) : null,
+							joinedAt,
+							roleSince: joinedAt,
+							departmentSince: joinedAt,
+							managedDepartments: {
+								create: ('limitedTo' in person ? person.limitedTo : []).map((name) => ({ departmentId: departmentIds.get(name)! })),
+							},
 						},
 					},
 				},
@@ -103,9 +115,9 @@ async function takeCourse(learner: { id: string; name: string }, course: Compile
 }
 
 /**
- * Some Northwind learners have finished the sample courses (one of them more than a year ago, so
- * the certificate has expired), some are half-way: the dashboard and certificates have something
- * to show.
+ * Some Northwind learners have finished the sample courses over the past months (one of them more
+ * than a year ago, so the certificate has expired), some are half-way, the rest have not started:
+ * the dashboards, the compliance trend and the certificates have something to show.
  */
 async function seedLearningHistory() {
 	const { courses } = await getCourseLibrary()
@@ -120,21 +132,26 @@ async function seedLearningHistory() {
 			else await takeCourse(learner, course, 1)
 		}
 	}
-	// learner01 finished the free course 13 months ago: an expired certificate to renew.
-	const first = learners[0]
-	if (first) {
-		const completedAt = addMonths(new Date(), -13)
-		const free = courses.find((course) => course.facts.free)
-		await prisma.courseCompletion.updateMany({
-			where: { userId: first.id, courseSlug: free?.slug },
-			data: { completedAt, expiresAt: addMonths(completedAt, free?.facts.validityMonths ?? 12) },
-		})
+	// The finishers completed a month apart; learner01 finished 13 months ago, so the certificate
+	// has expired and is due for renewal.
+	for (const [index, learner] of learners.slice(0, 8).entries()) {
+		const completedAt = index === 0 ? addMonths(new Date(), -13) : new Date(Date.now() - index * 30 * DAY_MS)
+		for (const course of courses) {
+			await prisma.courseCompletion.updateMany({
+				where: { userId: learner.id, courseSlug: course.slug },
+				data: { completedAt, expiresAt: addMonths(completedAt, course.facts.validityMonths) },
+			})
+		}
 	}
 	console.log(`Learning history: 8 learners completed ${courses.length} courses, 4 are part-way through.`)
 	const organisation = await prisma.organisation.findUniqueOrThrow({ where: { slug: DEMO.organisation.slug }, select: { id: true } })
 	const admin = await prisma.user.findUniqueOrThrow({ where: { email: DEMO.admin.email }, select: { id: true } })
 	const required = await applyBaseline({ organisationId: organisation.id, actorId: admin.id, courses })
-	console.log(`Training baseline: ${required} free module(s) required of everyone.`)
+	// As if the baseline had been applied a year ago, with a year of daily figures behind it.
+	await prisma.trainingRequirement.updateMany({ where: { organisationId: organisation.id }, data: { createdAt: new Date(Date.now() - 365 * DAY_MS) } })
+	await backfillComplianceHistory(organisation.id, TREND_DAYS)
+	await snapshotOrganisation(organisation.id)
+	console.log(`Training baseline: ${required} free module(s) required of everyone, with a year of compliance history.`)
 }
 
 try {

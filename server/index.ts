@@ -4,12 +4,13 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
+import { sendDailyDigests } from '#app/modules/compliance/reminders.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
-import { getEnv } from '#app/utils/env.server.ts'
+import { configuredAppOrigin, getEnv } from '#app/utils/env.server.ts'
 import { withRequestMemo } from '#app/utils/request-memo.server.ts'
 import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
@@ -92,9 +93,11 @@ app.all(
 	}),
 )
 
-// Expired sessions and closed rate-limit windows are deleted at start and every hour.
+// At start and every hour: expired sessions and closed rate-limit windows are deleted, and the
+// daily compliance run (snapshot and digests) is made; it does nothing twice on one UTC day.
 async function cleanUp() {
 	await deleteExpiredRecords().catch((error: unknown) => console.error('Deleting expired records failed', error))
+	await sendDailyDigests({ origin: configuredAppOrigin() }).catch((error: unknown) => console.error('The daily compliance run failed', error))
 }
 void cleanUp()
 setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { Pager } from '#app/components/pager.tsx'
 import { AUDIT_ACTIONS, listAuditEvents } from '#app/modules/organisations/audit.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { canAdminister } from '#app/modules/organisations/roles.ts'
@@ -68,15 +69,7 @@ export default function AuditLogPage() {
 					</tbody>
 				</table>
 			</div>
-			{pageCount > 1 ? (
-				<nav aria-label="Audit log pages" className="actions">
-					{page > 1 ? <Link to={`?page=${page - 1}`}>Newer</Link> : null}
-					<span>
-						Page {page} of {pageCount}
-					</span>
-					{page < pageCount ? <Link to={`?page=${page + 1}`}>Older</Link> : null}
-				</nav>
-			) : null}
+			<Pager label="Audit log pages" page={page} pageCount={pageCount} previous="Newer" next="Older" />
 		</section>
 	)
 }

@@ -5,7 +5,14 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
-import { listDepartments, listMembers, MemberChangeError, setMemberActive, updateMember } from '#app/modules/organisations/members.server.ts'
+import {
+	limitManagerToDepartments,
+	listDepartments,
+	listMembers,
+	MemberChangeError,
+	setMemberActive,
+	updateMember,
+} from '#app/modules/organisations/members.server.ts'
 import { canAdminister, canSeeMembers, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
@@ -31,6 +38,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	try {
 		if (change.intent === 'update') {
 			await updateMember({ organisationId: organisation.id, actorId: user.id, ...change })
+		} else if (change.intent === 'limit-departments') {
+			await limitManagerToDepartments({ organisationId: organisation.id, actorId: user.id, ...change })
 		} else {
 			await setMemberActive({ organisationId: organisation.id, actorId: user.id, ...change })
 		}
@@ -39,7 +48,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: 400 })
 	}
 	const message =
-		change.intent === 'update' ? 'Member updated.' : change.active ? 'Member reactivated.' : 'Member deactivated: they can no longer open this organisation.'
+		change.intent === 'update'
+			? 'Member updated.'
+			: change.intent === 'limit-departments'
+				? 'The manager’s departments are saved.'
+				: change.active
+					? 'Member reactivated.'
+					: 'Member deactivated: they can no longer open this organisation.'
 	return redirectWithFlash(`/org/${organisation.slug}/members`, { type: 'success', message })
 }
 
@@ -82,6 +97,33 @@ function MemberEditor({ member, departments }: { member: LoaderData['members'][n
 	)
 }
 
+/** Which departments a manager sees on the compliance dashboard. */
+function ManagerDepartmentsEditor({ member, departments }: { member: LoaderData['members'][number]; departments: LoaderData['departments'] }) {
+	const limitedTo = new Set(member.managedDepartments.map(({ departmentId }) => departmentId))
+	const names = departments.filter((department) => limitedTo.has(department.id)).map((department) => department.name)
+	return (
+		<details className="manager-scope">
+			<summary>Sees {names.length ? names.join(', ') : 'the whole organisation'}</summary>
+			<Form method="POST">
+				<input type="hidden" name="intent" value="limit-departments" />
+				<input type="hidden" name="membershipId" value={member.id} />
+				<fieldset>
+					<legend>Departments {member.user.name} manages</legend>
+					{departments.map((department) => (
+						<label key={department.id} className="choice">
+							<input type="checkbox" name="departmentIds" value={department.id} defaultChecked={limitedTo.has(department.id)} /> {department.name}
+						</label>
+					))}
+					<p className="field-hint">Tick none for the whole organisation.</p>
+				</fieldset>
+				<button type="submit" className="button-small">
+					Save departments
+				</button>
+			</Form>
+		</details>
+	)
+}
+
 export default function MembersPage() {
 	const { members, departments, isAdmin, ownMembershipId } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
@@ -113,6 +155,7 @@ export default function MembersPage() {
 								{isAdmin ? (
 									<td>
 										<MemberEditor member={member} departments={departments} />
+										{member.role === 'MANAGER' && departments.length > 0 ? <ManagerDepartmentsEditor member={member} departments={departments} /> : null}
 									</td>
 								) : (
 									<>

@@ -16,10 +16,12 @@ export default function OrganisationLayout() {
 	const base = `/org/${organisation.slug}`
 	const tabs = [
 		{ to: base, label: 'Overview', end: true, visible: true },
+		{ to: `${base}/compliance`, label: 'Compliance', visible: canSeeMembers(role) },
 		{ to: `${base}/members`, label: 'Members', visible: canSeeMembers(role) },
 		{ to: `${base}/invitations`, label: 'Invitations', visible: canAdminister(role) },
 		{ to: `${base}/departments`, label: 'Departments', visible: canAdminister(role) },
 		{ to: `${base}/requirements`, label: 'Requirements', visible: canAdminister(role) },
+		{ to: `${base}/outbox`, label: 'Outbox', visible: canAdminister(role) },
 		{ to: `${base}/audit`, label: 'Audit log', visible: canAdminister(role) },
 	]
 	return (

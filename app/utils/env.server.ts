@@ -42,3 +42,9 @@ export function getEnv(): Env {
 	cached = parsed.data
 	return cached
 }
+
+/** Where links in email from a script or a scheduled job point: APP_URL, else this machine's port. */
+export function configuredAppOrigin() {
+	const env = getEnv()
+	return env.APP_URL ? new URL(env.APP_URL).origin : `http://localhost:${env.PORT}`
+}

@@ -6,6 +6,7 @@ import { loader as pdfLoader } from '#app/routes/certificates.$code[.pdf].ts'
 import { loader as verifyLoader } from '#app/routes/verify.$code.tsx'
 import { prisma } from '#app/utils/db.server.ts'
 import { certificateCodeFrom, FREE_COURSE, passCourse } from '#tests/fixtures/learning.ts'
+import { expectPdfAttachment } from '#tests/fixtures/pdf.ts'
 import {
 	createSessionCookie,
 	createUser,
@@ -121,15 +122,7 @@ describe('the certificate page and PDF', () => {
 	})
 
 	test('the owner downloads a PDF', async () => {
-		const response = await downloadPdf(owner.code, owner.cookie)
-
-		expect(response.status).toBe(200)
-		expect(response.headers.get('Content-Type')).toBe('application/pdf')
-		expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="bulwark-certificate-${owner.code}.pdf"`)
-		expect(response.headers.get('Cache-Control')).toBe('private, no-store')
-		const bytes = Buffer.from(await response.arrayBuffer())
-		expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
-		expect(bytes.length).toBeGreaterThan(1000)
+		await expectPdfAttachment(await downloadPdf(owner.code, owner.cookie), `bulwark-certificate-${owner.code}.pdf`)
 	})
 
 	test('a revoked certificate is not downloadable: 410 with the reason in words', async () => {

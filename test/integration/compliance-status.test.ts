@@ -1,14 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import type { RequirementAudience, Role } from '#app/generated/prisma/enums.ts'
 import { listMemberRequirements } from '#app/modules/compliance/member-requirements.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
-import { addMember, createDepartment, createOrganisationWithAdmin, createUser, randomId } from '#tests/fixtures/users.ts'
+import { complianceFixtures } from '#tests/fixtures/compliance.ts'
+import { createDepartment, createOrganisationWithAdmin, createUser, randomId } from '#tests/fixtures/users.ts'
 
 // The status rules live in SQL (bulwark_requirement_status and bulwark_member_requirements), so
 // their boundaries are tested on the real database. Every date is relative to AT.
 const AT = new Date('2027-06-15T12:00:00.000Z')
-const DAY = 24 * 60 * 60 * 1000
-const daysFromAt = (days: number) => new Date(AT.getTime() + days * DAY)
+const { daysFrom: daysFromAt, requirement, member, completion } = complianceFixtures(AT)
 const dateOnly = (date: Date) => date.toISOString().slice(0, 10)
 
 async function statusOf(validUntil: Date | null, dueOn: string) {
@@ -35,50 +34,6 @@ describe('a status at its boundaries', () => {
 async function organisation() {
 	const { organisation } = await createOrganisationWithAdmin({ prefix: 'status' })
 	return organisation
-}
-
-async function requirement(
-	organisationId: string,
-	{ createdAt = daysFromAt(-400), dueWithinDays = 30, audience = 'EVERYONE', departmentIds = [], roles = [], recurrenceMonths = null, paused = false, courseSlug = `course-${randomId()}` }:
-	{ createdAt?: Date; dueWithinDays?: number; audience?: RequirementAudience; departmentIds?: string[]; roles?: Role[]; recurrenceMonths?: number | null; paused?: boolean; courseSlug?: string } = {},
-) {
-	return prisma.trainingRequirement.create({
-		data: {
-			organisationId,
-			courseSlug,
-			createdAt,
-			dueWithinDays,
-			audience,
-			roles,
-			recurrenceMonths,
-			pausedAt: paused ? createdAt : null,
-			departments: { create: departmentIds.map((departmentId) => ({ departmentId })) },
-		},
-		select: { id: true, courseSlug: true },
-	})
-}
-
-async function member(organisationId: string, { joinedAt = daysFromAt(-500), departmentId = null, departmentSince = joinedAt, role = 'LEARNER', deactivated = false }: { joinedAt?: Date; departmentId?: string | null; departmentSince?: Date; role?: Role; deactivated?: boolean } = {}) {
-	const { user, membership } = await addMember(organisationId, { role, departmentId, deactivated })
-	await prisma.membership.update({ where: { id: membership.id }, data: { joinedAt, roleSince: joinedAt, departmentSince }, select: { id: true } })
-	return user
-}
-
-async function completion(userId: string, courseSlug: string, { completedAt, expiresAt, version = '1.0.0', revoked = false }: { completedAt: Date; expiresAt: Date; version?: string; revoked?: boolean }) {
-	await prisma.courseCompletion.create({
-		data: {
-			userId,
-			courseSlug,
-			courseVersion: version,
-			courseTitle: courseSlug,
-			learnerName: 'Test learner',
-			completedAt,
-			expiresAt,
-			certificateCode: `TEST-${randomId()}`.toUpperCase(),
-			revokedAt: revoked ? completedAt : null,
-		},
-		select: { id: true },
-	})
 }
 
 async function rowsOf(organisationId: string, userId: string) {

@@ -42,3 +42,38 @@ export async function readComplianceTrend(scope: ComplianceScope, at = new Date(
 		return { day, members: totalOf(counts), compliant: counts.COMPLIANT + counts.EXPIRING, percent: percentCompliant(counts) }
 	})
 }
+
+/**
+ * Reconstructs the daily figures of the last `days` days from the status definition evaluated at
+ * the end of each day, for days with no recorded snapshot. Members are counted as they are now
+ * (a member who left is missing from earlier days), so this is for demo data and first installs,
+ * not a substitute for recording each day.
+ */
+export async function backfillComplianceHistory(organisationId: string, days: number, at = new Date()) {
+	await prisma.$executeRaw`
+		INSERT INTO "ComplianceSnapshot" ("organisationId", "day", "byDepartment")
+		SELECT ${organisationId}, per_department.day, jsonb_object_agg(per_department.department, per_department.counts)
+		FROM (
+			SELECT day.day, COALESCE(member."departmentId", '') AS department, jsonb_build_object(
+				'OVERDUE', COUNT(*) FILTER (WHERE member.status = 'OVERDUE'),
+				'DUE', COUNT(*) FILTER (WHERE member.status = 'DUE'),
+				'EXPIRING', COUNT(*) FILTER (WHERE member.status = 'EXPIRING'),
+				'COMPLIANT', COUNT(*) FILTER (WHERE member.status = 'COMPLIANT')
+			) AS counts
+			FROM generate_series(CAST(${utcDay(at)} AS DATE) - ${days - 1}::int, CAST(${utcDay(at)} AS DATE) - 1, INTERVAL '1 day') AS day(day)
+			CROSS JOIN LATERAL (
+				SELECT m."departmentId", "bulwark_member_status"(
+					CAST(COUNT(r."requirementId") AS INTEGER), MIN(r."dueOn"),
+					CASE WHEN COUNT(r."requirementId") = COUNT(r."validUntil") THEN MIN(r."validUntil") END,
+					CAST(day.day + INTERVAL '1 day' - INTERVAL '1 millisecond' AS TIMESTAMP(3))
+				) AS status
+				FROM "Membership" m
+				LEFT JOIN "bulwark_member_requirements"(${organisationId}, CAST(day.day + INTERVAL '1 day' - INTERVAL '1 millisecond' AS TIMESTAMP(3))) r ON r."membershipId" = m."id"
+				WHERE m."organisationId" = ${organisationId} AND m."deactivatedAt" IS NULL AND m."joinedAt" < day.day + INTERVAL '1 day'
+				GROUP BY m."id"
+			) member
+			GROUP BY 1, 2
+		) per_department
+		GROUP BY per_department.day
+		ON CONFLICT ("organisationId", "day") DO NOTHING`
+}

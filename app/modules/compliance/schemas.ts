@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdSchema } from '#app/modules/auth/schemas.ts'
+import { IdSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
 import { AUDIENCES } from './audience.ts'
@@ -11,10 +11,6 @@ const whole = (label: string, min: number, max: number) =>
 		.int(`Enter the ${label} as a whole number`)
 		.min(min, `The ${label} is at least ${min}`)
 		.max(max, `The ${label} is at most ${max}`)
-
-/** A checkbox group: nothing ticked arrives as no value at all. */
-const ticked = <Item extends z.ZodTypeAny>(item: Item) =>
-	z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item))
 
 export const CreateRequirementSchema = z
 	.object({

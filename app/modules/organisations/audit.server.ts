@@ -11,11 +11,14 @@ export const AUDIT_ACTIONS = {
 	'member.department_changed': 'Changed a department',
 	'member.deactivated': 'Deactivated a member',
 	'member.reactivated': 'Reactivated a member',
+	'member.manager_departments_changed': 'Limited a manager to departments',
 	'requirement.created': 'Added a training requirement',
 	'requirement.paused': 'Paused a training requirement',
 	'requirement.resumed': 'Resumed a training requirement',
 	'requirement.removed': 'Removed a training requirement',
 	'requirement.baseline_applied': 'Applied the training baseline',
+	'compliance.reminders_sent': 'Sent training reminders',
+	'compliance.statement_issued': 'Issued a compliance statement',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

@@ -18,6 +18,7 @@ export function listMembers(organisationId: string) {
 			deactivatedAt: true,
 			department: { select: { id: true, name: true } },
 			user: { select: { id: true, name: true, email: true } },
+			managedDepartments: { select: { departmentId: true } },
 		},
 	})
 }
@@ -116,6 +117,8 @@ export async function updateMember({
 				// A requirement for a role or a department applies to the member from the move on.
 				...(membership.role !== role ? { roleSince: new Date() } : {}),
 				...(membership.departmentId !== departmentId ? { departmentSince: new Date() } : {}),
+				// Department limits belong to the manager role: a later promotion starts unlimited.
+				...(membership.role === 'MANAGER' && role !== 'MANAGER' ? { managedDepartments: { deleteMany: {} } } : {}),
 			},
 			select: { department: { select: { name: true } } },
 		})
@@ -164,6 +167,43 @@ export async function setMemberActive({
 			action: active ? 'member.reactivated' : 'member.deactivated',
 			targetUserId: membership.user.id,
 			targetLabel: membership.user.email,
+		})
+	})
+}
+
+/**
+ * Limits a manager to departments: they then see only those departments' members on the
+ * compliance dashboard, its member pages and its export. No department means the whole organisation.
+ */
+export async function limitManagerToDepartments({
+	organisationId,
+	actorId,
+	membershipId,
+	departmentIds,
+}: {
+	organisationId: string
+	actorId: string
+	membershipId: string
+	departmentIds: string[]
+}) {
+	const membership = await findMembership(organisationId, membershipId)
+	if (membership.role !== 'MANAGER') throw new MemberChangeError('Only managers can be limited to departments.')
+	const departments = await prisma.department.findMany({
+		where: { organisationId, id: { in: departmentIds } },
+		orderBy: { name: 'asc' },
+		select: { id: true, name: true },
+	})
+	if (departments.length !== new Set(departmentIds).size) throw new MemberChangeError('That department does not exist in this organisation.')
+	await prisma.$transaction(async (tx) => {
+		await tx.managerDepartment.deleteMany({ where: { membershipId: membership.id } })
+		await tx.managerDepartment.createMany({ data: departments.map((department) => ({ membershipId: membership.id, departmentId: department.id })) })
+		await recordAuditEvent(tx, {
+			organisationId,
+			actorId,
+			action: 'member.manager_departments_changed',
+			targetUserId: membership.user.id,
+			targetLabel: membership.user.email,
+			details: { to: departments.length ? departments.map((department) => department.name).join(', ') : 'the whole organisation' },
 		})
 	})
 }

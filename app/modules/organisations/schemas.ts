@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EmailSchema, IdSchema, PlainTextSchema } from '#app/modules/auth/schemas.ts'
+import { EmailSchema, IdSchema, PlainTextSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { ROLES } from './roles.ts'
 
 export const OrganisationNameSchema = PlainTextSchema({ required: 'Enter the organisation’s name', max: 80 })
@@ -34,6 +34,13 @@ export const SetMemberActiveSchema = z.object({
 	active: z.enum(['true', 'false']).transform((value) => value === 'true'),
 })
 
-export const MemberActionSchema = z.discriminatedUnion('intent', [UpdateMemberSchema, SetMemberActiveSchema])
+/** The departments a manager is limited to; none ticked means the whole organisation. */
+export const LimitManagerSchema = z.object({
+	intent: z.literal('limit-departments'),
+	membershipId: IdSchema,
+	departmentIds: ticked(IdSchema),
+})
+
+export const MemberActionSchema = z.discriminatedUnion('intent', [UpdateMemberSchema, SetMemberActiveSchema, LimitManagerSchema])
 
 export const RevokeInvitationSchema = z.object({ intent: z.literal('revoke'), invitationId: IdSchema })

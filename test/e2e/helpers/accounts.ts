@@ -39,29 +39,47 @@ export async function logOut(page: Page) {
 }
 
 /**
- * The invited colleague opens the link in a browser of their own (a second context), creates
- * the account and lands in the organisation as a learner.
+ * The admin creates an invitation link on the organisation's Invitations page (no email is sent
+ * without SMTP) and returns it.
  */
-export async function acceptInvitationAsNewAccount(
+export async function createInvitationLink(page: Page, organisationUrl: string, email: string, role = 'Learner') {
+	await page.goto(`${organisationUrl}/invitations`)
+	await page.getByLabel('Email').fill(email)
+	await page.getByLabel('Role').selectOption({ label: role })
+	await page.getByRole('button', { name: 'Create invitation link' }).click()
+	await expect(page.getByRole('status')).toContainText(`Invitation created for ${email}`)
+	const linkInput = page.getByLabel('Invitation link')
+	await expect(linkInput).toHaveValue(new RegExp(`^${new URL(page.url()).origin}/invitations/\\S+$`))
+	return linkInput.inputValue()
+}
+
+/**
+ * The invited colleague opens the link in a browser of their own (a second context), creates
+ * the account and lands in the organisation as a learner; their context stays open for more.
+ */
+export async function joinAsNewAccount(
 	browser: Browser,
 	{ link, colleague, organisationName, organisationUrl }: { link: string; colleague: TestUser; organisationName: string; organisationUrl: string },
 ) {
-	const colleagueContext = await browser.newContext()
-	try {
-		const colleaguePage = await colleagueContext.newPage()
-		await colleaguePage.goto(link)
-		await expect(colleaguePage.getByRole('heading', { name: `Join ${organisationName}` })).toBeVisible()
-		await expect(colleaguePage.getByLabel('Email')).toHaveValue(colleague.email)
-		await expect(colleaguePage.getByLabel('Email')).not.toBeEditable()
-		await colleaguePage.getByLabel('Name').fill(colleague.name)
-		await colleaguePage.getByLabel('Password').fill(colleague.password)
-		await colleaguePage.getByRole('button', { name: 'Create account and join' }).click()
-		await expect(colleaguePage).toHaveURL(organisationUrl)
-		await expect(colleaguePage.getByRole('status')).toContainText(`Welcome to ${organisationName}.`)
-		await expect(colleaguePage.getByRole('main')).toContainText('you are learner')
-	} finally {
-		await colleagueContext.close()
-	}
+	const context = await browser.newContext()
+	const colleaguePage = await context.newPage()
+	await colleaguePage.goto(link)
+	await expect(colleaguePage.getByRole('heading', { name: `Join ${organisationName}` })).toBeVisible()
+	await expect(colleaguePage.getByLabel('Email')).toHaveValue(colleague.email)
+	await expect(colleaguePage.getByLabel('Email')).not.toBeEditable()
+	await colleaguePage.getByLabel('Name').fill(colleague.name)
+	await colleaguePage.getByLabel('Password').fill(colleague.password)
+	await colleaguePage.getByRole('button', { name: 'Create account and join' }).click()
+	await expect(colleaguePage).toHaveURL(organisationUrl)
+	await expect(colleaguePage.getByRole('status')).toContainText(`Welcome to ${organisationName}.`)
+	await expect(colleaguePage.getByRole('main')).toContainText('you are learner')
+	return { context, page: colleaguePage }
+}
+
+/** joinAsNewAccount, then the colleague's browser is closed. */
+export async function acceptInvitationAsNewAccount(browser: Browser, invitation: Parameters<typeof joinAsNewAccount>[1]) {
+	const { context } = await joinAsNewAccount(browser, invitation)
+	await context.close()
 }
 
 /**

@@ -28,3 +28,16 @@ export async function answerQuiz(page: Page, questions: Question[], { correct }:
 	}
 	await page.getByRole('button', { name: 'Submit answers' }).click()
 }
+
+/** Takes the course from its overview to the certificate: every lesson completed, the quiz passed. */
+export async function completeCourse(page: Page, slug: string) {
+	const { lessons } = (await readCourse(slug)).variants.en
+	await page.goto(`/courses/${slug}`)
+	await page.getByRole('link', { name: 'Start the course' }).click()
+	for (const lesson of lessons) {
+		await expect(page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible()
+		if (lesson.quiz) await answerQuiz(page, lesson.quiz.questions, { correct: true })
+		else await page.getByRole('button', { name: /^Complete/ }).click()
+	}
+	await expect(page).toHaveURL(/\/certificates\/[0-9A-Z-]{24}$/)
+}

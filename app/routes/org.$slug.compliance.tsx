@@ -1,0 +1,321 @@
+import { parseWithZod } from '@conform-to/zod'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { StatusBarChart, TrendChart } from '#app/components/compliance/charts.tsx'
+import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { Pager } from '#app/components/pager.tsx'
+import { getComplianceOverview } from '#app/modules/compliance/overview.server.ts'
+import { sendReminders } from '#app/modules/compliance/reminders.server.ts'
+import { listComplianceMembers } from '#app/modules/compliance/report.server.ts'
+import { MEMBER_SORTS, MemberTableQuerySchema, ReminderActionSchema } from '#app/modules/compliance/schemas.ts'
+import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
+import { formatPercent } from '#app/modules/compliance/statement.ts'
+import { REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import { formatDate } from '#app/utils/format-date.ts'
+import { badRequest, getAppOrigin, readForm } from '#app/utils/http.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Compliance · Bulwark' }]
+
+/** The member table's query from the URL; a hand-edited URL that makes no sense gets a 400 that says why. */
+function readMemberQuery(request: Request) {
+	const parsed = MemberTableQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams))
+	if (!parsed.success) throw badRequest(parsed.error.issues.map((issue) => issue.message).join('. '))
+	return parsed.data
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { organisation, scope } = await requireComplianceReader(request, params.slug)
+	const query = readMemberQuery(request)
+	const at = new Date()
+	const [overview, table] = await Promise.all([getComplianceOverview(scope, at), listComplianceMembers(scope, query, at)])
+	return { organisation, limited: scope.departmentIds !== null, overview, table, query }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const { user, scope } = await requireComplianceReader(request, params.slug)
+	const submission = parseWithZod(await readForm(request), { schema: ReminderActionSchema })
+	if (submission.status !== 'success') return data({ message: 'Choose whom to remind from the dashboard.', sent: null }, { status: 400 })
+	const result = await sendReminders({
+		scope,
+		actorId: user.id,
+		membershipId: submission.value.intent === 'remind' ? submission.value.membershipId : undefined,
+		origin: getAppOrigin(request, getEnv().APP_URL),
+		at: new Date(),
+	})
+	const message = [
+		result.sent === 1 ? 'Sent 1 reminder.' : `Sent ${result.sent} reminders.`,
+		result.alreadyRemindedToday ? `${result.alreadyRemindedToday} already had one today and will hear again tomorrow at the earliest.` : '',
+	]
+		.filter(Boolean)
+		.join(' ')
+	return { message, sent: result.sent }
+}
+
+export default function ComplianceDashboard() {
+	const { organisation, limited, overview, table, query } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const navigation = useNavigation()
+	const [searchParams] = useSearchParams()
+	const base = `/org/${organisation.slug}/compliance`
+	const pageLink = (page: number) => {
+		const next = new URLSearchParams(searchParams)
+		next.set('page', String(page))
+		return `?${next}`
+	}
+	const { tiles } = overview
+	const remindable = tiles.overdue + tiles.due
+	return (
+		<div className="stack">
+			<div className="actions actions-spread">
+				<h2 className="flush-top flush">Compliance</h2>
+				<div className="actions">
+					<a href={`${base}.csv`} className="button button-secondary" download>
+						Download CSV
+					</a>
+					{limited ? null : (
+						<Link to={`${base}/statements`} className="button button-secondary">
+							Compliance statements
+						</Link>
+					)}
+				</div>
+			</div>
+			{limited ? (
+				<p className="muted">You see the members of your departments: {overview.departments.map((department) => department.name).join(', ')}.</p>
+			) : null}
+			{actionData?.message ? (
+				<p role="status" className={actionData.sent === null ? 'form-error' : 'flash flash-success'}>
+					{actionData.message}
+				</p>
+			) : null}
+
+			<ul className="tiles plain-list" aria-label="Summary">
+				<li className="card tile">
+					<span className="tile-label">Members</span>
+					<span className="stat-value">{tiles.members}</span>
+				</li>
+				<li className="card tile">
+					<span className="tile-label">Compliant</span>
+					<span className="stat-value">{formatPercent(tiles.percentCompliant)}</span>
+				</li>
+				<li className="card tile tile-overdue">
+					<span className="tile-label">Overdue</span>
+					<Link to="?status=OVERDUE" className="stat-value">
+						{tiles.overdue}
+					</Link>
+				</li>
+				<li className="card tile tile-expiring">
+					<span className="tile-label">Expiring in the next 30 days</span>
+					<Link to="?status=EXPIRING" className="stat-value">
+						{tiles.expiring}
+					</Link>
+				</li>
+			</ul>
+
+			<Form method="POST" className="actions">
+				<input type="hidden" name="intent" value="remind-all" />
+				<button type="submit" disabled={remindable === 0 || navigation.state === 'submitting'}>
+					Remind everyone due or overdue ({remindable})
+				</button>
+				<span className="muted small">A member gets at most one reminder a day.</span>
+			</Form>
+
+			<div className="chart-grid">
+				<section aria-labelledby="by-department-title" className="card">
+					<h3 id="by-department-title" className="flush-top">
+						Members by department
+					</h3>
+					<StatusBarChart title="Members by department and status" rows={overview.byDepartment.map((row) => ({ label: row.name, counts: row.counts }))} />
+					<StatusTable caption="Members by department" firstColumn="Department" rows={overview.byDepartment.map((row) => ({ key: row.id, label: row.name, counts: row.counts }))} />
+				</section>
+				<section aria-labelledby="by-requirement-title" className="card">
+					<h3 id="by-requirement-title" className="flush-top">
+						Members by requirement
+					</h3>
+					{overview.byRequirement.length === 0 ? (
+						<p>
+							No active requirements. <Link to={`/org/${organisation.slug}/requirements`}>Add one or apply the baseline.</Link>
+						</p>
+					) : (
+						<>
+							<StatusBarChart title="Members by requirement and status" rows={overview.byRequirement.map((row) => ({ label: row.courseTitle, counts: row.counts }))} />
+							<StatusTable caption="Members by requirement" firstColumn="Requirement" rows={overview.byRequirement.map((row) => ({ key: row.id, label: row.courseTitle, counts: row.counts }))} />
+						</>
+					)}
+				</section>
+			</div>
+
+			<section aria-labelledby="trend-title" className="card">
+				<h3 id="trend-title" className="flush-top">
+					Compliant over the last 12 months
+				</h3>
+				<TrendChart points={overview.trend.map((point) => ({ day: point.day.toISOString().slice(0, 10), percent: point.percent }))} />
+				<details>
+					<summary>Daily history ({overview.trend.length} days recorded)</summary>
+					<div className="table-wrap scroll-box">
+						<table>
+							<caption className="visually-hidden">Members compliant per day</caption>
+							<thead>
+								<tr>
+									<th scope="col">Day</th>
+									<th scope="col">Members</th>
+									<th scope="col">Compliant</th>
+									<th scope="col">%</th>
+								</tr>
+							</thead>
+							<tbody>
+								{[...overview.trend].reverse().map((point) => (
+									<tr key={point.day.toISOString()}>
+										<td>{formatDate(point.day)}</td>
+										<td>{point.members}</td>
+										<td>{point.compliant}</td>
+										<td>{formatPercent(point.percent)}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				</details>
+			</section>
+
+			<section aria-labelledby="members-title">
+				<h3 id="members-title">Members</h3>
+				<Form method="GET" className="inline-form filters" key={JSON.stringify(query)}>
+					<div className="field">
+						<label htmlFor="member-search">Name or email</label>
+						<input id="member-search" type="search" name="q" defaultValue={query.q} maxLength={100} />
+					</div>
+					<div className="field">
+						<label htmlFor="member-status">Status</label>
+						<select id="member-status" name="status" defaultValue={query.status ?? ''}>
+							<option value="">Any status</option>
+							{REQUIREMENT_STATUSES.map((status) => (
+								<option key={status} value={status}>
+									{STATUS_LABELS[status]}
+								</option>
+							))}
+						</select>
+					</div>
+					<div className="field">
+						<label htmlFor="member-department">Department</label>
+						<select id="member-department" name="department" defaultValue={query.department ?? ''}>
+							<option value="">Any department</option>
+							{overview.departments.map((department) => (
+								<option key={department.id} value={department.id}>
+									{department.name}
+								</option>
+							))}
+						</select>
+					</div>
+					<div className="field">
+						<label htmlFor="member-sort">Sort by</label>
+						<select id="member-sort" name="sort" defaultValue={query.sort}>
+							{Object.entries(MEMBER_SORTS).map(([value, label]) => (
+								<option key={value} value={value}>
+									{label}
+								</option>
+							))}
+						</select>
+					</div>
+					<button type="submit">Show</button>
+				</Form>
+				<p className="muted" role="status">
+					{table.total === 1 ? '1 member' : `${table.total} members`}
+					{table.pageCount > 1 ? ` · page ${query.page} of ${table.pageCount}` : ''}
+				</p>
+				{table.members.length === 0 ? (
+					<p>No member matches. Clear the search or the filters to see more.</p>
+				) : (
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Member</th>
+									<th scope="col">Department</th>
+									<th scope="col">Status</th>
+									<th scope="col">Next due</th>
+									<th scope="col">
+										<span className="visually-hidden">Reminder</span>
+									</th>
+								</tr>
+							</thead>
+							<tbody>
+								{table.members.map((member) => (
+									<tr key={member.membershipId}>
+										<td>
+											<Link to={`${base}/members/${member.membershipId}`}>{member.name}</Link>
+											<div className="muted small">{member.email}</div>
+										</td>
+										<td>{member.departmentName ?? '–'}</td>
+										<td>
+											<StatusBadge status={member.status} />
+										</td>
+										<td>{member.firstDueOn ? formatDate(member.firstDueOn) : 'Nothing required'}</td>
+										<td>
+											{member.status === 'DUE' || member.status === 'OVERDUE' ? (
+												<Form method="POST">
+													<input type="hidden" name="intent" value="remind" />
+													<input type="hidden" name="membershipId" value={member.membershipId} />
+													<button type="submit" className="button-small button-secondary" disabled={navigation.state === 'submitting'}>
+														Remind <span className="visually-hidden">{member.name}</span>
+													</button>
+												</Form>
+											) : null}
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				)}
+				<Pager label="Member pages" page={query.page} pageCount={table.pageCount} hrefFor={pageLink} />
+			</section>
+		</div>
+	)
+}
+
+function StatusTable({
+	caption,
+	firstColumn,
+	rows,
+}: {
+	caption: string
+	firstColumn: string
+	rows: { key: string; label: string; counts: Record<(typeof REQUIREMENT_STATUSES)[number], number> }[]
+}) {
+	return (
+		<details>
+			<summary>Figures</summary>
+			<div className="table-wrap">
+				<table>
+					<caption className="visually-hidden">{caption}</caption>
+					<thead>
+						<tr>
+							<th scope="col">{firstColumn}</th>
+							{REQUIREMENT_STATUSES.map((status) => (
+								<th key={status} scope="col">
+									{STATUS_LABELS[status]}
+								</th>
+							))}
+						</tr>
+					</thead>
+					<tbody>
+						{rows.map((row) => (
+							<tr key={row.key}>
+								<th scope="row">{row.label}</th>
+								{REQUIREMENT_STATUSES.map((status) => (
+									<td key={status}>{row.counts[status]}</td>
+								))}
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+		</details>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,142 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { IdSchema } from '#app/modules/auth/schemas.ts'
+import { getMemberCompliance } from '#app/modules/compliance/report.server.ts'
+import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
+import { meetsRequirement } from '#app/modules/compliance/status.ts'
+import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
+import { formatDate } from '#app/utils/format-date.ts'
+import { notFound } from '#app/utils/http.server.ts'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.membership.user.name ?? 'Member'} · Compliance · Bulwark` }]
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const { organisation, scope } = await requireComplianceReader(request, params.slug)
+	const membershipId = IdSchema.safeParse(params.membershipId)
+	if (!membershipId.success) throw notFound('We could not find that member among those you can see.')
+	return { organisation, member: await getMemberCompliance(scope, membershipId.data) }
+}
+
+export default function MemberCompliancePage() {
+	const { organisation, member } = useLoaderData<typeof loader>()
+	const { membership, requirements, completions, attempts } = member
+	return (
+		<div className="stack">
+			<p className="flush">
+				<Link to={`/org/${organisation.slug}/compliance`}>← Compliance</Link>
+			</p>
+			<div>
+				<h2 className="flush-top flush">{membership.user.name}</h2>
+				<p className="muted flush">
+					{membership.user.email} · {ROLE_LABELS[membership.role]} · {membership.department?.name ?? 'No department'} · joined {formatDate(membership.joinedAt)}
+				</p>
+			</div>
+
+			<section aria-labelledby="requirements-title">
+				<h3 id="requirements-title">Requirements</h3>
+				{requirements.length === 0 ? (
+					<p>No requirement applies to this member.</p>
+				) : (
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Course</th>
+									<th scope="col">Status</th>
+									<th scope="col">Applies since</th>
+									<th scope="col">Due</th>
+									<th scope="col">Last completed</th>
+									<th scope="col">Valid until</th>
+								</tr>
+							</thead>
+							<tbody>
+								{requirements.map((requirement) => (
+									<tr key={requirement.requirementId}>
+										<td>{requirement.courseTitle}</td>
+										<td>
+											<StatusBadge status={requirement.status} />
+										</td>
+										<td>{formatDate(requirement.appliesSince)}</td>
+										<td>{meetsRequirement(requirement.status) ? `Renew by ${formatDate(requirement.dueOn)}` : formatDate(requirement.dueOn)}</td>
+										<td>{requirement.completedAt ? formatDate(requirement.completedAt) : 'Never'}</td>
+										<td>{requirement.validUntil ? formatDate(requirement.validUntil) : '–'}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				)}
+			</section>
+
+			<section aria-labelledby="completions-title">
+				<h3 id="completions-title">Completions</h3>
+				{completions.length === 0 ? (
+					<p>No completion of a required course yet.</p>
+				) : (
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Course</th>
+									<th scope="col">Version</th>
+									<th scope="col">Completed</th>
+									<th scope="col">Expires</th>
+									<th scope="col">Certificate</th>
+								</tr>
+							</thead>
+							<tbody>
+								{completions.map((completion) => (
+									<tr key={completion.id}>
+										<td>{completion.courseTitle}</td>
+										<td>{completion.courseVersion}</td>
+										<td>{formatDate(completion.completedAt)}</td>
+										<td>{formatDate(completion.expiresAt)}</td>
+										<td>{completion.revokedAt ? <span className="badge badge-inactive">Revoked {formatDate(completion.revokedAt)}</span> : 'Valid record'}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				)}
+			</section>
+
+			<section aria-labelledby="attempts-title">
+				<h3 id="attempts-title">Quiz attempts</h3>
+				{attempts.length === 0 ? (
+					<p>No quiz submitted in a required course yet.</p>
+				) : (
+					<div className="table-wrap">
+						<table>
+							<thead>
+								<tr>
+									<th scope="col">Course</th>
+									<th scope="col">Quiz</th>
+									<th scope="col">Submitted</th>
+									<th scope="col">Score</th>
+									<th scope="col">Result</th>
+								</tr>
+							</thead>
+							<tbody>
+								{attempts.map((attempt) => (
+									<tr key={attempt.id}>
+										<td>{attempt.courseTitle}</td>
+										<td>{attempt.lessonTitle}</td>
+										<td>{attempt.submittedAt ? formatDate(attempt.submittedAt) : '–'}</td>
+										<td>{attempt.score === null ? '–' : `${attempt.score} %`}</td>
+										<td>{attempt.passed ? 'Passed' : 'Not passed'}</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				)}
+			</section>
+		</div>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
