@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { CourseStatus } from '#app/components/courses/course-status.tsx'
 import { formatDate } from '#app/utils/format-date.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
 import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
-import { meetsRequirement, STATUS_LABELS } from '#app/modules/compliance/status.ts'
+import { meetsRequirement } from '#app/modules/compliance/status.ts'
 import { getCourseLibrary, pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { loadCourseStandings } from '#app/modules/courses/progress.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
@@ -71,7 +72,7 @@ export default function Dashboard() {
 										</td>
 										<td>{row.organisation}</td>
 										<td>
-											<span className={`badge badge-status-${row.status.toLowerCase()}`}>{STATUS_LABELS[row.status]}</span>
+											<StatusBadge status={row.status} />
 										</td>
 										<td>{meetsRequirement(row.status) ? `Renew by ${formatDate(row.dueOn)}` : formatDate(row.dueOn)}</td>
 									</tr>

@@ -11,7 +11,7 @@ import { listComplianceMembers } from '#app/modules/compliance/report.server.ts'
 import { MEMBER_SORTS, MemberTableQuerySchema, ReminderActionSchema } from '#app/modules/compliance/schemas.ts'
 import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
 import { formatPercent } from '#app/modules/compliance/statement.ts'
-import { REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
+import { meetsRequirement, REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { badRequest, getAppOrigin, readForm } from '#app/utils/http.server.ts'
@@ -152,7 +152,7 @@ export default function ComplianceDashboard() {
 				</h3>
 				<TrendChart points={overview.trend.map((point) => ({ day: point.day.toISOString().slice(0, 10), percent: point.percent }))} />
 				<details>
-					<summary>Daily history ({overview.trend.length} days recorded)</summary>
+					<summary>Daily history ({overview.trend.length === 1 ? '1 day' : `${overview.trend.length} days`} recorded)</summary>
 					<div className="table-wrap scroll-box">
 						<table>
 							<caption className="visually-hidden">Members compliant per day</caption>
@@ -251,7 +251,7 @@ export default function ComplianceDashboard() {
 										<td>
 											<StatusBadge status={member.status} />
 										</td>
-										<td>{member.firstDueOn ? formatDate(member.firstDueOn) : 'Nothing required'}</td>
+										<td>{!member.firstDueOn ? 'Nothing required' : meetsRequirement(member.status) ? `Renew by ${formatDate(member.firstDueOn)}` : formatDate(member.firstDueOn)}</td>
 										<td>
 											{member.status === 'DUE' || member.status === 'OVERDUE' ? (
 												<Form method="POST">
