@@ -1,8 +1,7 @@
-import { Prisma } from '#app/generated/prisma/client.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { csvRecord } from '#app/utils/csv.ts'
-import { prisma } from '#app/utils/db.server.ts'
-import { inScope, type ComplianceScope } from './scope.server.ts'
+import { queryRows, type SqlStatement } from '#app/utils/db.server.ts'
+import type { ComplianceScope } from './scope.server.ts'
 import { type RequirementStatus, STATUS_LABELS } from './status.ts'
 
 /** Members per statement: a page of rows at a time keeps memory flat however large the organisation. */
@@ -18,51 +17,60 @@ type CsvRow = {
 	memberStatus: RequirementStatus
 	courseSlug: string | null
 	status: RequirementStatus | null
-	appliesSince: Date | null
-	dueOn: Date | null
-	completedAt: Date | null
-	validUntil: Date | null
+	/** UTC days as YYYY-MM-DD, formatted by the database: the export's rows are many. */
+	appliesSince: string | null
+	dueOn: string | null
+	completedAt: string | null
+	validUntil: string | null
 }
 
-const isoDay = (date: Date | null) => date?.toISOString().slice(0, 10) ?? ''
+// The next batch of members after $3 in membership order (a keyset on the primary key, so each
+// batch costs the same), with their requirement rows. The LATERAL join keeps the plan on the
+// index whatever the batch size. $4 is the scope's departments, or null for the whole organisation.
+const CSV_BATCH: SqlStatement = {
+	name: 'compliance_csv_batch',
+	text: `
+		WITH batch AS (
+			SELECT s."membershipId", s."departmentId", "bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", $2::timestamp(3)) AS "memberStatus"
+			FROM "MemberComplianceState" s
+			WHERE s."organisationId" = $1 AND s."membershipId" > $3 AND ($4::text[] IS NULL OR s."departmentId" = ANY ($4::text[]))
+			ORDER BY s."membershipId"
+			LIMIT $5
+		)
+		SELECT b."membershipId", u."name", u."email", d."name" AS "departmentName", b."memberStatus", r.*
+		FROM batch b
+		JOIN "Membership" m ON m."id" = b."membershipId"
+		JOIN "User" u ON u."id" = m."userId"
+		LEFT JOIN "Department" d ON d."id" = b."departmentId"
+		LEFT JOIN LATERAL (
+			SELECT r."courseSlug", "bulwark_requirement_status"(r."validUntil", r."dueOn", $2::timestamp(3)) AS "status",
+				to_char(r."appliesSince", 'YYYY-MM-DD') AS "appliesSince", to_char(r."dueOn", 'YYYY-MM-DD') AS "dueOn",
+				to_char(r."completedAt", 'YYYY-MM-DD') AS "completedAt", to_char(r."validUntil", 'YYYY-MM-DD') AS "validUntil"
+			FROM "MemberRequirementState" r
+			WHERE r."membershipId" = b."membershipId"
+		) r ON TRUE
+		ORDER BY b."membershipId", r."courseSlug"`,
+}
 
 /**
  * The compliance export: one row per member and requirement that applies to them (a member with
  * none gets one row without a requirement), with both statuses, so counting its members by status
- * gives the dashboard's figures. Streamed batch by batch as the reader pulls, in membership order
- * (a keyset on the primary key, not OFFSET, so each batch costs the same).
+ * gives the dashboard's figures. Streamed batch by batch as the reader pulls.
  */
 export function streamComplianceCsv(scope: ComplianceScope, at = new Date()) {
 	const encoder = new TextEncoder()
+	// Timestamps are UTC wall times; an ISO string binds as that, whatever the server's zone.
+	const moment = at.toISOString()
 	let after = ''
-	let started = false
 	let titles: Map<string, string> | undefined
 	return new ReadableStream<Uint8Array>({
+		async start(controller) {
+			const { courses } = await getCourseLibrary()
+			titles = new Map(courses.map((course) => [course.slug, course.variants.en.title]))
+			controller.enqueue(encoder.encode(`\uFEFF${csvRecord(CSV_HEADER)}`))
+		},
 		async pull(controller) {
-			if (!started) {
-				started = true
-				const { courses } = await getCourseLibrary()
-				titles = new Map(courses.map((course) => [course.slug, course.variants.en.title]))
-				controller.enqueue(encoder.encode(`\uFEFF${csvRecord(CSV_HEADER)}`))
-				return
-			}
-			const rows = await prisma.$queryRaw<CsvRow[]>`
-				WITH batch AS (
-					SELECT s."membershipId", s."departmentId", "bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", ${at}) AS "memberStatus"
-					FROM "MemberComplianceState" s
-					WHERE s."organisationId" = ${scope.organisationId} AND s."membershipId" > ${after} ${inScope(scope, Prisma.sql`s."departmentId"`)}
-					ORDER BY s."membershipId"
-					LIMIT ${MEMBERS_PER_BATCH}
-				)
-				SELECT b."membershipId", u."name", u."email", d."name" AS "departmentName", b."memberStatus",
-					r."courseSlug", "bulwark_requirement_status"(r."validUntil", r."dueOn", ${at}) AS "status",
-					r."appliesSince", r."dueOn", r."completedAt", r."validUntil"
-				FROM batch b
-				JOIN "Membership" m ON m."id" = b."membershipId"
-				JOIN "User" u ON u."id" = m."userId"
-				LEFT JOIN "Department" d ON d."id" = b."departmentId"
-				LEFT JOIN "MemberRequirementState" r ON r."membershipId" = b."membershipId"
-				ORDER BY b."membershipId", r."courseSlug"`
+			const rows = await queryRows<CsvRow>(CSV_BATCH, [scope.organisationId, moment, after, scope.departmentIds, MEMBERS_PER_BATCH])
 			if (rows.length === 0) {
 				controller.close()
 				return
@@ -70,17 +78,18 @@ export function streamComplianceCsv(scope: ComplianceScope, at = new Date()) {
 			after = rows[rows.length - 1]!.membershipId
 			let chunk = ''
 			for (const row of rows) {
+				const requirement = row.courseSlug ? (titles!.get(row.courseSlug) ?? row.courseSlug) : null
 				chunk += csvRecord([
 					row.name,
 					row.email,
 					row.departmentName,
 					STATUS_LABELS[row.memberStatus],
-					row.courseSlug ? (titles!.get(row.courseSlug) ?? row.courseSlug) : '',
-					row.status && row.courseSlug ? STATUS_LABELS[row.status] : '',
-					isoDay(row.appliesSince),
-					isoDay(row.dueOn),
-					isoDay(row.completedAt),
-					isoDay(row.validUntil),
+					requirement,
+					requirement && row.status ? STATUS_LABELS[row.status] : null,
+					row.appliesSince,
+					row.dueOn,
+					row.completedAt,
+					row.validUntil,
 				])
 			}
 			controller.enqueue(encoder.encode(chunk))
