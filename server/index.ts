@@ -102,6 +102,10 @@ async function cleanUp() {
 void cleanUp()
 setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
 
+if (env.SMTP_URL && !env.APP_URL) {
+	console.warn(`SMTP_URL is set but APP_URL is not: links in the daily digest will point to http://localhost:${env.PORT}. Set APP_URL to the public address.`)
+}
+
 const server = app.listen(env.PORT, () => {
 	console.log(`Bulwark is listening on http://localhost:${env.PORT} (${usesEmbeddedDatabase() ? 'embedded database' : 'PostgreSQL'})`)
 })

@@ -6,10 +6,10 @@ import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { getComplianceOverview } from '#app/modules/compliance/overview.server.ts'
-import { sendReminders } from '#app/modules/compliance/reminders.server.ts'
+import { NothingToRemind, sendReminders } from '#app/modules/compliance/reminders.server.ts'
 import { listComplianceMembers } from '#app/modules/compliance/report.server.ts'
 import { MEMBER_SORTS, MemberTableQuerySchema, ReminderActionSchema } from '#app/modules/compliance/schemas.ts'
-import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
+import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { formatPercent } from '#app/modules/compliance/statement.ts'
 import { meetsRequirement, REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -26,7 +26,7 @@ function readMemberQuery(request: Request) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { organisation, scope } = await requireComplianceReader(request, params.slug)
+	const { organisation, scope } = await requireManagerScope(request, params.slug)
 	const query = readMemberQuery(request)
 	const at = new Date()
 	const [overview, table] = await Promise.all([getComplianceOverview(scope, at), listComplianceMembers(scope, query, at)])
@@ -34,16 +34,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const { user, scope } = await requireComplianceReader(request, params.slug)
+	const { user, scope } = await requireManagerScope(request, params.slug)
 	const submission = parseWithZod(await readForm(request), { schema: ReminderActionSchema })
 	if (submission.status !== 'success') return data({ message: 'Choose whom to remind from the dashboard.', sent: null }, { status: 400 })
-	const result = await sendReminders({
-		scope,
-		actorId: user.id,
-		membershipId: submission.value.intent === 'remind' ? submission.value.membershipId : undefined,
-		origin: getAppOrigin(request, getEnv().APP_URL),
-		at: new Date(),
-	})
+	let result
+	try {
+		result = await sendReminders({
+			scope,
+			actorId: user.id,
+			membershipId: submission.value.intent === 'remind' ? submission.value.membershipId : undefined,
+			origin: getAppOrigin(request, getEnv().APP_URL),
+			at: new Date(),
+		})
+	} catch (error) {
+		if (!(error instanceof NothingToRemind)) throw error
+		return data({ message: error.message, sent: null }, { status: 400 })
+	}
 	const message = [
 		result.sent === 1 ? 'Sent 1 reminder.' : `Sent ${result.sent} reminders.`,
 		result.alreadyRemindedToday ? `${result.alreadyRemindedToday} already had one today and will hear again tomorrow at the earliest.` : '',
@@ -103,12 +109,14 @@ export default function ComplianceDashboard() {
 					<span className="tile-label">Overdue</span>
 					<Link to="?status=OVERDUE" className="stat-value">
 						{tiles.overdue}
+						<span className="visually-hidden"> overdue: list them</span>
 					</Link>
 				</li>
 				<li className="card tile tile-expiring">
 					<span className="tile-label">Expiring in the next 30 days</span>
 					<Link to="?status=EXPIRING" className="stat-value">
 						{tiles.expiring}
+						<span className="visually-hidden"> expiring: list them</span>
 					</Link>
 				</li>
 			</ul>
@@ -126,7 +134,7 @@ export default function ComplianceDashboard() {
 					<h3 id="by-department-title" className="flush-top">
 						Members by department
 					</h3>
-					<StatusBarChart title="Members by department and status" rows={overview.byDepartment.map((row) => ({ label: row.name, counts: row.counts }))} />
+					<StatusBarChart rows={overview.byDepartment.map((row) => ({ label: row.name, counts: row.counts }))} />
 					<StatusTable caption="Members by department" firstColumn="Department" rows={overview.byDepartment.map((row) => ({ key: row.id, label: row.name, counts: row.counts }))} />
 				</section>
 				<section aria-labelledby="by-requirement-title" className="card">
@@ -139,7 +147,7 @@ export default function ComplianceDashboard() {
 						</p>
 					) : (
 						<>
-							<StatusBarChart title="Members by requirement and status" rows={overview.byRequirement.map((row) => ({ label: row.courseTitle, counts: row.counts }))} />
+							<StatusBarChart rows={overview.byRequirement.map((row) => ({ label: row.courseTitle, counts: row.counts }))} />
 							<StatusTable caption="Members by requirement" firstColumn="Requirement" rows={overview.byRequirement.map((row) => ({ key: row.id, label: row.courseTitle, counts: row.counts }))} />
 						</>
 					)}
@@ -222,13 +230,14 @@ export default function ComplianceDashboard() {
 				</Form>
 				<p className="muted" role="status">
 					{table.total === 1 ? '1 member' : `${table.total} members`}
-					{table.pageCount > 1 ? ` · page ${query.page} of ${table.pageCount}` : ''}
+					{table.pageCount > 1 ? ` · page ${table.page} of ${table.pageCount}` : ''}
 				</p>
 				{table.members.length === 0 ? (
 					<p>No member matches. Clear the search or the filters to see more.</p>
 				) : (
 					<div className="table-wrap">
 						<table>
+							<caption className="visually-hidden">Members and their compliance status</caption>
 							<thead>
 								<tr>
 									<th scope="col">Member</th>
@@ -269,7 +278,7 @@ export default function ComplianceDashboard() {
 						</table>
 					</div>
 				)}
-				<Pager label="Member pages" page={query.page} pageCount={table.pageCount} hrefFor={pageLink} />
+				<Pager label="Member pages" page={table.page} pageCount={table.pageCount} hrefFor={pageLink} />
 			</section>
 		</div>
 	)
@@ -286,7 +295,9 @@ function StatusTable({
 }) {
 	return (
 		<details>
-			<summary>Figures</summary>
+			<summary>
+				Figures<span className="visually-hidden">: {caption}</span>
+			</summary>
 			<div className="table-wrap">
 				<table>
 					<caption className="visually-hidden">{caption}</caption>

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { streamComplianceCsv } from '#app/modules/compliance/export.server.ts'
-import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
+import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { organisation, scope } = await requireComplianceReader(request, params.slug)
+	const { organisation, scope } = await requireManagerScope(request, params.slug)
 	const at = new Date()
 	return new Response(streamComplianceCsv(scope, at), {
 		headers: {

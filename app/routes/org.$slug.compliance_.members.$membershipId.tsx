@@ -4,7 +4,7 @@ import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { IdSchema } from '#app/modules/auth/schemas.ts'
 import { getMemberCompliance } from '#app/modules/compliance/report.server.ts'
-import { requireComplianceReader } from '#app/modules/compliance/scope.server.ts'
+import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { meetsRequirement } from '#app/modules/compliance/status.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
 import { formatDate } from '#app/utils/format-date.ts'
@@ -13,7 +13,7 @@ import { notFound } from '#app/utils/http.server.ts'
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.membership.user.name ?? 'Member'} · Compliance · Bulwark` }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { organisation, scope } = await requireComplianceReader(request, params.slug)
+	const { organisation, scope } = await requireManagerScope(request, params.slug)
 	const membershipId = IdSchema.safeParse(params.membershipId)
 	if (!membershipId.success) throw notFound('We could not find that member among those you can see.')
 	return { organisation, member: await getMemberCompliance(scope, membershipId.data) }

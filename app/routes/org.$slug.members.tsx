@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-r
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
+import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import {
 	limitManagerToDepartments,
@@ -13,17 +14,14 @@ import {
 	setMemberActive,
 	updateMember,
 } from '#app/modules/organisations/members.server.ts'
-import { canAdminister, canSeeMembers, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { readForm } from '#app/utils/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { organisation, membership } = await requireMembership(request, params.slug, {
-		allow: canSeeMembers,
-		forbiddenMessage: 'Only managers and admins can see the member list.',
-	})
-	const [members, departments] = await Promise.all([listMembers(organisation.id), listDepartments(organisation.id)])
+	const { organisation, membership, scope } = await requireManagerScope(request, params.slug, 'Only managers and admins can see the member list.')
+	const [members, departments] = await Promise.all([listMembers(scope), listDepartments(organisation.id)])
 	return { members, departments, isAdmin: canAdminister(membership.role), ownMembershipId: membership.id }
 }
 

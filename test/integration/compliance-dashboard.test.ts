@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { backfillComplianceHistory } from '#app/modules/compliance/history.server.ts'
 import { removeRequirement, setRequirementPaused } from '#app/modules/compliance/requirements.server.ts'
@@ -6,8 +7,9 @@ import { setMemberActive, updateMember } from '#app/modules/organisations/member
 import { action as dashboardAction, loader as dashboardLoader } from '#app/routes/org.$slug.compliance.tsx'
 import { loader as csvLoader } from '#app/routes/org.$slug.compliance[.csv].ts'
 import { loader as memberLoader } from '#app/routes/org.$slug.compliance_.members.$membershipId.tsx'
-import { action as membersAction } from '#app/routes/org.$slug.members.tsx'
-import { prisma } from '#app/utils/db.server.ts'
+import { action as membersAction, loader as membersLoader } from '#app/routes/org.$slug.members.tsx'
+import { prisma, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { complianceFixtures } from '#tests/fixtures/compliance.ts'
 import { formPost } from '#tests/fixtures/learning.ts'
 import {
@@ -19,8 +21,11 @@ import {
 	expectRedirect,
 	expectThrownStatus,
 	getRequest,
+	randomId,
 	routeContext,
 } from '#tests/fixtures/users.ts'
+
+type Sql = (text: string, values?: unknown[]) => Promise<unknown>
 
 const NOW = new Date()
 const { daysFrom, requirement, member, completion } = complianceFixtures(NOW)
@@ -128,11 +133,17 @@ describe('the stored compliance state', () => {
 		await setRequirementPaused({ organisationId: organisation.id, actorId: admin.id, requirementId: everyone.id, paused: false })
 		await prisma.requirementDepartment.create({ data: { requirementId: salesOnly.id, departmentId: finance.id } })
 		await expectStateMatchesDefinition(organisation.id)
+		await prisma.trainingRequirement.update({ where: { id: managersOnly.id }, data: { roles: ['MANAGER', 'LEARNER'], dueWithinDays: 60, recurrenceMonths: 6 } })
+		await expectStateMatchesDefinition(organisation.id)
+		await prisma.requirementDepartment.delete({ where: { requirementId_departmentId: { requirementId: salesOnly.id, departmentId: finance.id } } })
+		await expectStateMatchesDefinition(organisation.id)
 		await removeRequirement({ organisationId: organisation.id, actorId: admin.id, requirementId: managersOnly.id })
 		await expectStateMatchesDefinition(organisation.id)
 
 		// Completions: a renewal, a revocation, a deletion.
 		await completion(members.lapsed.id, everyone.courseSlug, { completedAt: daysFrom(-1), expiresAt: daysFrom(364) })
+		await expectStateMatchesDefinition(organisation.id)
+		await prisma.courseCompletion.updateMany({ where: { userId: members.expiring.id, courseSlug: everyone.courseSlug }, data: { completedAt: daysFrom(-20), expiresAt: daysFrom(345) } })
 		await expectStateMatchesDefinition(organisation.id)
 		await prisma.courseCompletion.updateMany({ where: { userId: members.compliant.id }, data: { revokedAt: NOW } })
 		await expectStateMatchesDefinition(organisation.id)
@@ -147,6 +158,60 @@ describe('the stored compliance state', () => {
 		await setMemberActive({ organisationId: organisation.id, actorId: admin.id, membershipId: lapsed.id, active: true })
 		await prisma.department.delete({ where: { id: sales.id } })
 		await expectStateMatchesDefinition(organisation.id)
+
+		// A deleted account takes its rows with it.
+		await prisma.user.delete({ where: { id: members.lapsed.id } })
+		await expectStateMatchesDefinition(organisation.id)
+		expect(await prisma.memberComplianceState.count({ where: { membershipId: lapsed.id } })).toBe(0)
+	})
+
+	/**
+	 * Two transactions changing one organisation's state at once, on connections of their own: the
+	 * first holds its change open while the second starts. PGlite has a single connection, so there
+	 * they run one after the other, the only order it allows.
+	 */
+	async function interleave(first: (sql: Sql) => Promise<void>, second: (sql: Sql) => Promise<void>) {
+		if (usesEmbeddedDatabase()) {
+			const sql: Sql = (text, values = []) => prisma.$executeRawUnsafe(text, ...values)
+			await first(sql)
+			await second(sql)
+			return
+		}
+		const [a, b] = [new pg.Client({ connectionString: getEnv().DATABASE_URL }), new pg.Client({ connectionString: getEnv().DATABASE_URL })]
+		await Promise.all([a.connect(), b.connect()])
+		try {
+			await a.query('BEGIN')
+			await first((text, values) => a.query(text, values))
+			const waiting = (async () => {
+				await b.query('BEGIN')
+				await second((text, values) => b.query(text, values))
+				await b.query('COMMIT')
+			})()
+			// Long enough for the second to reach the rows the first holds.
+			await new Promise((resolve) => setTimeout(resolve, 300))
+			await a.query('COMMIT')
+			await waiting
+		} finally {
+			await Promise.all([a.end(), b.end()])
+		}
+	}
+
+	test('stays exact when a completion and a requirement change overlap', async () => {
+		const { organisation, everyone, members } = await seededOrganisation()
+		const complete = (userId: string) => (sql: Sql) =>
+			sql(
+				`INSERT INTO "CourseCompletion" ("id", "userId", "courseSlug", "courseVersion", "courseTitle", "learnerName", "completedAt", "expiresAt", "certificateCode")
+				VALUES ($1, $2, $3, '1.0.0', 'Course', 'Learner', $4, $5, $6)`,
+				[`race${randomId()}`, userId, everyone.courseSlug, daysFrom(-1), daysFrom(364), `RACE-${randomId()}`.toUpperCase()],
+			).then(() => undefined)
+		const setPaused = (paused: boolean) => (sql: Sql) =>
+			sql(`UPDATE "TrainingRequirement" SET "pausedAt" = $1 WHERE "id" = $2`, [paused ? NOW : null, everyone.id]).then(() => undefined)
+		// A completion first, then the requirement it counts for is paused; then the other way round.
+		await interleave(complete(members.overdue.id), setPaused(true))
+		await expectStateMatchesDefinition(organisation.id)
+		await interleave(setPaused(false), complete(members.due.id))
+		await expectStateMatchesDefinition(organisation.id)
+		expect(await prisma.memberRequirementState.count({ where: { requirementId: everyone.id } })).toBe(6)
 	})
 
 	test('a member no requirement applies to counts as compliant', async () => {
@@ -248,6 +313,13 @@ describe('who sees what', () => {
 		const financeMember = await prisma.membership.findFirstOrThrow({ where: { userId: members.compliant.id }, select: { id: true } })
 		expect((await openMember(organisation.slug, manager.cookie, salesMember.id)).member.membership.user.email).toBe(members.overdue.email)
 		await expectThrownStatus(openMember(organisation.slug, manager.cookie, financeMember.id), 404)
+
+		const memberList = await membersLoader({ request: getRequest(`/org/${organisation.slug}/members`, { cookie: manager.cookie }), params: { slug: organisation.slug }, context: routeContext() })
+		expect(memberList.members.map((member) => member.department?.name)).toEqual(['Sales', 'Sales', 'Sales'])
+
+		// Their department cannot be deleted under them: that would widen their view to everyone.
+		await expect(prisma.department.delete({ where: { id: sales.id } })).rejects.toThrow()
+		expect((await openDashboard(organisation.slug, manager.cookie)).overview.tiles.members).toBe(3)
 	})
 
 	test('a manager not limited sees the whole organisation', async () => {
@@ -299,6 +371,9 @@ describe('the member table', () => {
 		expect(second.total).toBe(30)
 		expect(second.pageCount).toBe(2)
 		expect(second.members).toHaveLength(5)
+		// A stale link past the end shows the last page.
+		expect(await search('?sort=name&page=99')).toMatchObject({ page: 2, total: 30, pageCount: 2, members: second.members })
+		expect(await search('?q=nobody-at-all&page=3')).toMatchObject({ page: 1, total: 0, members: [] })
 	})
 
 	test('a URL that makes no sense gets 400 with what is wrong', async () => {
@@ -306,6 +381,7 @@ describe('the member table', () => {
 		const refused = await expectThrownStatus(openDashboard(organisation.slug, cookie, '?status=LATE&page=0'), 400)
 		expect(refused.data.message).toContain('Filter by overdue, due, expiring or compliant')
 		expect(refused.data.message).toContain('Pages start at 1')
+		for (const query of ['?q=%00', '?sort=salary', '?department=../x', '?page=two']) await expectThrownStatus(openDashboard(organisation.slug, cookie, query), 400)
 	})
 
 	test('the member page lists requirements, completions and quiz attempts', async () => {

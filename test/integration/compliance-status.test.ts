@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { listMemberRequirements } from '#app/modules/compliance/member-requirements.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
-import { complianceFixtures } from '#tests/fixtures/compliance.ts'
+import { complianceFixtures, listMemberRequirements } from '#tests/fixtures/compliance.ts'
 import { createDepartment, createOrganisationWithAdmin, createUser, randomId } from '#tests/fixtures/users.ts'
 
 // The status rules live in SQL (bulwark_requirement_status and bulwark_member_requirements), so

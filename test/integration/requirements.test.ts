@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { listMemberRequirements } from '#app/modules/compliance/member-requirements.server.ts'
 import { updateMember } from '#app/modules/organisations/members.server.ts'
 import { loader as dashboardLoader } from '#app/routes/dashboard.tsx'
 import { action as requirementsAction, loader as requirementsLoader } from '#app/routes/org.$slug.requirements.tsx'
 import { prisma } from '#app/utils/db.server.ts'
+import { listMemberRequirements } from '#tests/fixtures/compliance.ts'
 import { FREE_COURSE, formPost, MEMBERS_COURSE } from '#tests/fixtures/learning.ts'
 import {
 	addMember,

@@ -13,7 +13,8 @@ const STATUS_COLOURS: Record<RequirementStatus, string> = {
 /**
  * Charts draw in the browser only: recharts writes inline style attributes, which the server's
  * Content-Security-Policy (style-src 'self') refuses in HTML, while styles a script sets are
- * allowed. Until then, and for screen readers, the table next to each chart carries the figures.
+ * allowed. Until then, and for screen readers (the charts are hidden from them), the table under
+ * each chart carries the figures.
  */
 function useHydrated() {
 	const [hydrated, setHydrated] = useState(false)
@@ -24,7 +25,7 @@ function useHydrated() {
 export type StatusRow = { label: string; counts: StatusCounts }
 
 /** Members by status, one stacked bar per row (a department or a requirement). */
-export function StatusBarChart({ rows, title }: { rows: StatusRow[]; title: string }) {
+export function StatusBarChart({ rows }: { rows: StatusRow[] }) {
 	const hydrated = useHydrated()
 	const height = Math.max(160, rows.length * 36 + 60)
 	return (
@@ -45,7 +46,6 @@ export function StatusBarChart({ rows, title }: { rows: StatusRow[]; title: stri
 					</ResponsiveContainer>
 				) : null}
 			</div>
-			<figcaption className="visually-hidden">{title}</figcaption>
 		</figure>
 	)
 }

@@ -1,7 +1,7 @@
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { csvRecord } from '#app/utils/csv.ts'
 import { queryRows, type SqlStatement } from '#app/utils/db.server.ts'
-import type { ComplianceScope } from './scope.server.ts'
+import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { type RequirementStatus, STATUS_LABELS } from './status.ts'
 
 /** Members per statement: a page of rows at a time keeps memory flat however large the organisation. */
@@ -57,7 +57,7 @@ const CSV_BATCH: SqlStatement = {
  * none gets one row without a requirement), with both statuses, so counting its members by status
  * gives the dashboard's figures. Streamed batch by batch as the reader pulls.
  */
-export function streamComplianceCsv(scope: ComplianceScope, at = new Date()) {
+export function streamComplianceCsv(scope: ManagerScope, at = new Date()) {
 	const encoder = new TextEncoder()
 	// Timestamps are UTC wall times; an ISO string binds as that, whatever the server's zone.
 	const moment = at.toISOString()

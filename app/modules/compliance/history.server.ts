@@ -1,6 +1,6 @@
 import { prisma } from '#app/utils/db.server.ts'
 import { countMembersByDepartment, type DepartmentCounts, sumInScope } from './report.server.ts'
-import type { ComplianceScope } from './scope.server.ts'
+import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { percentCompliant, totalOf } from './status.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -31,7 +31,7 @@ export async function snapshotOrganisation(organisationId: string, at = new Date
 }
 
 /** % compliant per recorded day over the last 12 months, within the scope; oldest first. */
-export async function readComplianceTrend(scope: ComplianceScope, at = new Date()) {
+export async function readComplianceTrend(scope: ManagerScope, at = new Date()) {
 	const snapshots = await prisma.complianceSnapshot.findMany({
 		where: { organisationId: scope.organisationId, day: { gt: new Date(utcDay(at).getTime() - TREND_DAYS * DAY_MS), lte: utcDay(at) } },
 		orderBy: { day: 'asc' },

@@ -1,4 +1,3 @@
-import { Prisma } from '#app/generated/prisma/client.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { byUrgency, type RequirementStatus } from './status.ts'
 
@@ -14,17 +13,6 @@ export type MemberRequirement = {
 	completedAt: Date | null
 	validUntil: Date | null
 	status: RequirementStatus
-}
-
-/**
- * Every active member of the organisation with each requirement that applies to them and their
- * status, as of `at`: one set-based statement (`bulwark_member_requirements`), never a query per
- * member. `userId` narrows it to one member.
- */
-export function listMemberRequirements(organisationId: string, { at = new Date(), userId }: { at?: Date; userId?: string } = {}) {
-	return prisma.$queryRaw<MemberRequirement[]>`
-		SELECT * FROM "bulwark_member_requirements"(${organisationId}, ${at})
-		${userId ? Prisma.sql`WHERE "userId" = ${userId}` : Prisma.empty}`
 }
 
 /**

@@ -1,10 +1,10 @@
 import { recordComplianceSnapshot, readComplianceTrend } from './history.server.ts'
 import { countByRequirement, countMembersByDepartment, listDepartmentsInScope, NO_DEPARTMENT, sumInScope } from './report.server.ts'
-import type { ComplianceScope } from './scope.server.ts'
+import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { emptyStatusCounts, percentCompliant, totalOf } from './status.ts'
 
 /** The dashboard: tiles, members by department, members by requirement and the 12-month trend. */
-export async function getComplianceOverview(scope: ComplianceScope, at = new Date()) {
+export async function getComplianceOverview(scope: ManagerScope, at = new Date()) {
 	const [byDepartment, byRequirement, departments] = await Promise.all([
 		countMembersByDepartment(scope.organisationId, at),
 		countByRequirement(scope, at),

@@ -6,15 +6,16 @@ import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured, sendEmail } from '#app/utils/email.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
-import { badRequest, notFound } from '#app/utils/http.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
 import { snapshotOrganisation, utcDay } from './history.server.ts'
-import { coversDepartment, type ComplianceScope, inScope } from './scope.server.ts'
+import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { byUrgency, STATUS_LABELS } from './status.ts'
 
 // Every message Bulwark writes to a member goes to "OutboxMessage" first and is emailed from there
 // when SMTP is configured, so an organisation without mail loses nothing. Its unique index on
-// ("membershipId", "sentOn") is the rule "at most one reminder or digest per member per UTC day":
-// the insert skips whoever has one already, also when two managers click at the same moment.
+// ("membershipId", "kind", "sentOn") is the rule "at most one reminder and one digest per member per
+// UTC day": the insert skips whoever has one already, also when two managers click at once. The
+// kinds count apart, so the morning's digest does not use up a manager's reminder.
 
 const DAY_MS = 24 * 60 * 60 * 1000
 /** The digest goes to members with a requirement overdue or due within this many days (inclusive). */
@@ -106,7 +107,7 @@ async function insertMessages(
 			SELECT m."id", ${organisationId}, m."membershipId", CAST(${kind} AS "OutboxKind"), m."to", m."subject", m."text", ${sentOn}::date, ${new Date()}::timestamp(3), ${createdById}::text
 			FROM unnest(${column('id')}::text[], ${column('membershipId')}::text[], ${column('to')}::text[], ${column('subject')}::text[], ${column('text')}::text[])
 				AS m("id", "membershipId", "to", "subject", "text")
-			ON CONFLICT ("membershipId", "sentOn") DO NOTHING
+			ON CONFLICT ("membershipId", "kind", "sentOn") DO NOTHING
 			RETURNING "id"`
 		for (const row of rows) written.add(row.id)
 	}
@@ -173,7 +174,7 @@ const outstandingOf = (requirements: Prisma.Sql, condition = Prisma.empty) => pr
  * The due and overdue requirements of the members in scope whose status as a whole is due or
  * overdue (one member only with `membershipId`), in one statement for all of them.
  */
-const findDueMembers = (scope: ComplianceScope, membershipId: string | undefined, at: Date) =>
+const findDueMembers = (scope: ManagerScope, membershipId: string | undefined, at: Date) =>
 	outstandingOf(Prisma.sql`
 		${requirementsAt(at)}
 		JOIN "MemberComplianceState" s ON s."membershipId" = r."membershipId"
@@ -182,14 +183,17 @@ const findDueMembers = (scope: ComplianceScope, membershipId: string | undefined
 			AND "bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", ${at}) IN ('DUE', 'OVERDUE')`)
 
 /** Why one member cannot be reminded: not among those the manager sees (404), or nothing due (400). */
-async function refuseReminder(scope: ComplianceScope, membershipId: string) {
+async function refuseReminder(scope: ManagerScope, membershipId: string) {
 	const membership = await prisma.membership.findFirst({
 		where: { id: membershipId, organisationId: scope.organisationId, deactivatedAt: null },
 		select: { departmentId: true, user: { select: { name: true } } },
 	})
 	if (!membership || !coversDepartment(scope, membership.departmentId)) return notFound('We could not find that member among those you can see.')
-	return badRequest(`${membership.user.name} has no training due or overdue, so there is nothing to remind them of.`)
+	return new NothingToRemind(`${membership.user.name} has no training due or overdue, so there is nothing to remind them of.`)
 }
+
+/** A reminder for a member with nothing due or overdue: the page says so next to the button. */
+export class NothingToRemind extends Error {}
 
 export type ReminderResult = { sent: number; alreadyRemindedToday: number }
 
@@ -204,7 +208,7 @@ export async function sendReminders({
 	origin,
 	at = new Date(),
 }: {
-	scope: ComplianceScope
+	scope: ManagerScope
 	actorId: string
 	membershipId?: string
 	origin: string
@@ -259,8 +263,7 @@ export type DigestRunResult = {
 /**
  * The daily job (`npm run reminders`): for every organisation, today's compliance snapshot, and a
  * digest to every active member with training overdue or due within 7 days. Safe to run again the
- * same day: the snapshot is replaced and nobody gets a second message. A member a manager already
- * reminded today gets no digest that day: the one-message-per-day rule counts both kinds.
+ * same day: the snapshot is replaced and nobody gets a second digest.
  */
 export async function sendDailyDigests({ origin, at = new Date() }: { origin: string; at?: Date }): Promise<DigestRunResult> {
 	const [organisations, titleOf] = await Promise.all([

@@ -4,7 +4,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { listRequirements } from './requirements.server.ts'
 import { MEMBER_SORTS, type MemberTableQuery } from './schemas.ts'
-import { coversDepartment, type ComplianceScope, inScope } from './scope.server.ts'
+import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { byUrgency, emptyStatusCounts, type RequirementStatus, type StatusCounts } from './status.ts'
 
 // Every figure here is read from the stored compliance state (decision 016) with the status rules
@@ -36,7 +36,7 @@ export async function countMembersByDepartment(organisationId: string, at = new 
 }
 
 /** Adds up the departments the scope covers. */
-export function sumInScope(scope: ComplianceScope, byDepartment: DepartmentCounts) {
+export function sumInScope(scope: ManagerScope, byDepartment: DepartmentCounts) {
 	const total = emptyStatusCounts()
 	for (const [departmentId, counts] of Object.entries(byDepartment)) {
 		if (!coversDepartment(scope, departmentId === NO_DEPARTMENT ? null : departmentId)) continue
@@ -46,7 +46,7 @@ export function sumInScope(scope: ComplianceScope, byDepartment: DepartmentCount
 }
 
 /** Members by status for each active requirement, within the scope. */
-export async function countByRequirement(scope: ComplianceScope, at = new Date()) {
+export async function countByRequirement(scope: ManagerScope, at = new Date()) {
 	const [rows, requirements] = await Promise.all([
 		prisma.$queryRaw<{ requirementId: string; status: RequirementStatus; members: number }[]>`
 			SELECT r."requirementId", ${requirementStatus(at)} AS "status", CAST(COUNT(*) AS INTEGER) AS "members"
@@ -65,7 +65,7 @@ export async function countByRequirement(scope: ComplianceScope, at = new Date()
 }
 
 /** The departments the scope covers, by name. */
-export function listDepartmentsInScope(scope: ComplianceScope) {
+export function listDepartmentsInScope(scope: ManagerScope) {
 	return prisma.department.findMany({
 		where: { organisationId: scope.organisationId, ...(scope.departmentIds ? { id: { in: scope.departmentIds } } : {}) },
 		orderBy: { name: 'asc' },
@@ -85,20 +85,19 @@ const MEMBER_ORDER: Record<keyof typeof MEMBER_SORTS, Prisma.Sql> = {
 /** `%` and `_` are wildcards to LIKE; a search means them literally. */
 const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, '\\$&')}%`
 
-/** One page of the member table: searched by name or email, filtered, sorted; one statement. */
-export async function listComplianceMembers(scope: ComplianceScope, query: MemberTableQuery, at = new Date()) {
-	const rows = await prisma.$queryRaw<
-		{
-			membershipId: string
-			name: string
-			email: string
-			departmentName: string | null
-			requirementCount: number
-			firstDueOn: Date | null
-			status: RequirementStatus
-			total: number
-		}[]
-	>`
+type MemberRow = {
+	membershipId: string
+	name: string
+	email: string
+	departmentName: string | null
+	requirementCount: number
+	firstDueOn: Date | null
+	status: RequirementStatus
+}
+
+/** The page's members and how many match in all; one statement, the count also when the page is empty. */
+async function readMemberPage(scope: ManagerScope, query: MemberTableQuery, page: number, at: Date) {
+	const rows = await prisma.$queryRaw<(({ [Key in keyof MemberRow]: MemberRow[Key] | null }) & { total: number })[]>`
 		WITH members AS (
 			SELECT s."membershipId", u."name", u."email", d."name" AS "departmentName", s."requirementCount", s."firstDueOn", ${memberStatus(at)} AS "status"
 			FROM "MemberComplianceState" s
@@ -108,21 +107,32 @@ export async function listComplianceMembers(scope: ComplianceScope, query: Membe
 			WHERE s."organisationId" = ${scope.organisationId} ${inScope(scope, Prisma.sql`s."departmentId"`)}
 				${query.department ? Prisma.sql`AND s."departmentId" = ${query.department}` : Prisma.empty}
 				${query.q ? Prisma.sql`AND (u."name" ILIKE ${likePattern(query.q)} OR u."email" ILIKE ${likePattern(query.q)})` : Prisma.empty}
-		)
-		SELECT *, CAST(COUNT(*) OVER () AS INTEGER) AS "total" FROM members
-		${query.status ? Prisma.sql`WHERE "status" = ${query.status}` : Prisma.empty}
-		ORDER BY ${MEMBER_ORDER[query.sort]}
-		LIMIT ${MEMBER_PAGE_SIZE} OFFSET ${(query.page - 1) * MEMBER_PAGE_SIZE}`
+		),
+		matching AS (SELECT * FROM members ${query.status ? Prisma.sql`WHERE "status" = ${query.status}` : Prisma.empty}),
+		page AS (SELECT * FROM matching ORDER BY ${MEMBER_ORDER[query.sort]} LIMIT ${MEMBER_PAGE_SIZE} OFFSET ${(page - 1) * MEMBER_PAGE_SIZE})
+		SELECT counted."total", page.*
+		FROM (SELECT CAST(COUNT(*) AS INTEGER) AS "total" FROM matching) counted
+		LEFT JOIN page ON TRUE
+		ORDER BY ${MEMBER_ORDER[query.sort]}`
 	const total = rows[0]?.total ?? 0
-	return {
-		members: rows.map(({ total: _total, ...member }) => member),
-		total,
-		pageCount: Math.max(1, Math.ceil(total / MEMBER_PAGE_SIZE)),
+	const members = rows.filter((row): row is MemberRow & { total: number } => row.membershipId !== null).map(({ total: _total, ...member }) => member)
+	return { members, total, pageCount: Math.max(1, Math.ceil(total / MEMBER_PAGE_SIZE)) }
+}
+
+/**
+ * One page of the member table: searched by name or email, filtered, sorted. A page past the last
+ * (a stale link) shows the last one.
+ */
+export async function listComplianceMembers(scope: ManagerScope, query: MemberTableQuery, at = new Date()) {
+	const result = await readMemberPage(scope, query, query.page, at)
+	if (result.members.length === 0 && query.page > result.pageCount) {
+		return { ...(await readMemberPage(scope, query, result.pageCount, at)), page: result.pageCount }
 	}
+	return { ...result, page: query.page }
 }
 
 /** A member's requirements with their status, due dates and completions, and their quiz attempts. */
-export async function getMemberCompliance(scope: ComplianceScope, membershipId: string, at = new Date()) {
+export async function getMemberCompliance(scope: ManagerScope, membershipId: string, at = new Date()) {
 	const membership = await prisma.membership.findFirst({
 		where: { id: membershipId, organisationId: scope.organisationId, deactivatedAt: null },
 		select: {

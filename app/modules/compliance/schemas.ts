@@ -43,7 +43,13 @@ export const MEMBER_SORTS = { name: 'Name', status: 'Status, worst first', due: 
 
 /** The member table's search parameters: a link or a hand-edited URL, so every field is forgiving. */
 export const MemberTableQuerySchema = z.object({
-	q: z.string().trim().max(100, 'Search for at most 100 characters').optional().default(''),
+	q: z
+		.string()
+		.trim()
+		.max(100, 'Search for at most 100 characters')
+		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Search with letters, digits, spaces and punctuation only')
+		.optional()
+		.default(''),
 	status: z.preprocess((value) => (value === '' ? undefined : value), z.enum(REQUIREMENT_STATUSES, { errorMap: () => ({ message: 'Filter by overdue, due, expiring or compliant' }) }).optional()),
 	department: z.preprocess((value) => (value === '' ? undefined : value), IdSchema.optional()),
 	sort: z.preprocess((value) => (value === '' ? undefined : value), z.enum(Object.keys(MEMBER_SORTS) as [keyof typeof MEMBER_SORTS], { errorMap: () => ({ message: 'Sort by name, status, due date or department' }) }).default('status')),

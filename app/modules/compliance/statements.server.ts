@@ -5,7 +5,7 @@ import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { forbidden, notFound } from '#app/utils/http.server.ts'
 import { countByRequirement, countMembersByDepartment, sumInScope } from './report.server.ts'
-import { type ComplianceScope, requireComplianceReader } from './scope.server.ts'
+import { type ManagerScope, requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { emptyStatusCounts, meetsRequirement, percentCompliant, REQUIREMENT_STATUSES, type StatusCounts, totalOf } from './status.ts'
 
 // A statement is the organisation's figures frozen at the moment it was issued: the counts are
@@ -51,7 +51,7 @@ function present({ requirements, ...statement }: StoredStatement) {
  * compliant (compliant or expiring), and the same per active requirement. Audit-logged.
  */
 export async function issueStatement({ organisationId, actorId, at = new Date() }: { organisationId: string; actorId: string; at?: Date }) {
-	const scope: ComplianceScope = { organisationId, departmentIds: null }
+	const scope: ManagerScope = { organisationId, departmentIds: null }
 	const [organisation, byDepartment, byRequirement] = await Promise.all([
 		prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } }),
 		countMembersByDepartment(organisationId, at),
@@ -124,7 +124,7 @@ export async function requirePublicStatement(codeInput: string | undefined) {
  * learners) who see the whole organisation, since a statement covers all of it.
  */
 export async function requireStatementReader(request: Request, slug: string | undefined) {
-	const access = await requireComplianceReader(request, slug)
+	const access = await requireManagerScope(request, slug)
 	if (access.scope.departmentIds !== null) {
 		throw forbidden('A compliance statement covers the whole organisation, so only admins and managers of the whole organisation can issue and read them.')
 	}

@@ -3,13 +3,15 @@ import type { Role } from '#app/generated/prisma/enums.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
+import type { ManagerScope } from './manager-scope.server.ts'
 import { ROLE_LABELS } from './roles.ts'
 
 export class MemberChangeError extends Error {}
 
-export function listMembers(organisationId: string) {
+/** The members the scope covers: a manager limited to departments sees theirs only. */
+export function listMembers(scope: ManagerScope) {
 	return prisma.membership.findMany({
-		where: { organisationId },
+		where: { organisationId: scope.organisationId, ...(scope.departmentIds ? { departmentId: { in: scope.departmentIds } } : {}) },
 		orderBy: [{ deactivatedAt: { sort: 'desc', nulls: 'first' } }, { user: { name: 'asc' } }],
 		select: {
 			id: true,

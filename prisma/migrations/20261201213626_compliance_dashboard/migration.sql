@@ -101,13 +101,13 @@ CREATE INDEX "ComplianceStatement_organisationId_issuedAt_idx" ON "ComplianceSta
 CREATE INDEX "OutboxMessage_organisationId_createdAt_idx" ON "OutboxMessage"("organisationId", "createdAt");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "OutboxMessage_membershipId_sentOn_key" ON "OutboxMessage"("membershipId", "sentOn");
+CREATE UNIQUE INDEX "OutboxMessage_membershipId_kind_sentOn_key" ON "OutboxMessage"("membershipId", "kind", "sentOn");
 
 -- AddForeignKey
 ALTER TABLE "ManagerDepartment" ADD CONSTRAINT "ManagerDepartment_membershipId_fkey" FOREIGN KEY ("membershipId") REFERENCES "Membership"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "ManagerDepartment" ADD CONSTRAINT "ManagerDepartment_departmentId_fkey" FOREIGN KEY ("departmentId") REFERENCES "Department"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "ManagerDepartment" ADD CONSTRAINT "ManagerDepartment_departmentId_fkey" FOREIGN KEY ("departmentId") REFERENCES "Department"("id") ON DELETE NO ACTION ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "MemberRequirementState" ADD CONSTRAINT "MemberRequirementState_membershipId_fkey" FOREIGN KEY ("membershipId") REFERENCES "Membership"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -142,10 +142,20 @@ LANGUAGE sql IMMUTABLE AS $$
 	END
 $$;
 
+-- One transaction at a time rewrites an organisation's state. Each refresh deletes rows and inserts
+-- them again in separate statements; two transactions doing so at once under READ COMMITTED could
+-- keep a row the other replaced, or insert one twice. The lock lasts until commit; statements after
+-- it see what the previous holder committed.
+CREATE FUNCTION "bulwark_lock_compliance"(organisation_id TEXT) RETURNS void
+LANGUAGE sql AS $$
+	SELECT pg_advisory_xact_lock(hashtextextended('bulwark_compliance:' || organisation_id, 0))
+$$;
+
 -- Recomputes the members' aggregates from their requirement rows; null recomputes every member.
 CREATE FUNCTION "bulwark_refresh_member_compliance"(organisation_id TEXT, membership_ids TEXT[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+	PERFORM "bulwark_lock_compliance"(organisation_id);
 	DELETE FROM "MemberComplianceState" s
 	WHERE s."organisationId" = organisation_id AND (membership_ids IS NULL OR s."membershipId" = ANY (membership_ids));
 	INSERT INTO "MemberComplianceState" ("membershipId", "organisationId", "departmentId", "requirementCount", "firstDueOn", "firstExpiry")
@@ -168,6 +178,7 @@ DECLARE
 	removed TEXT[];
 	added TEXT[];
 BEGIN
+	PERFORM "bulwark_lock_compliance"(organisation_id);
 	WITH deleted AS (
 		DELETE FROM "MemberRequirementState" s
 		WHERE s."organisationId" = organisation_id
@@ -205,6 +216,7 @@ CREATE FUNCTION "bulwark_requirement_compliance"() RETURNS trigger LANGUAGE plpg
 BEGIN
 	IF TG_OP = 'DELETE' THEN
 		-- Its rows go with it (foreign key); every member's aggregate may have counted them.
+		PERFORM "bulwark_lock_compliance"(OLD."organisationId");
 		DELETE FROM "MemberRequirementState" WHERE "requirementId" = OLD."id";
 		PERFORM "bulwark_refresh_member_compliance"(OLD."organisationId", NULL);
 	ELSE
@@ -234,6 +246,8 @@ BEGIN
 	FOR member IN
 		SELECT m."id", m."organisationId" FROM "Membership" m
 		WHERE m."userId" = CASE WHEN TG_OP = 'DELETE' THEN OLD."userId" ELSE NEW."userId" END AND m."deactivatedAt" IS NULL
+		-- Organisations locked in one order, so two learners' completions never deadlock.
+		ORDER BY m."organisationId"
 	LOOP
 		PERFORM "bulwark_refresh_compliance"(member."organisationId", member."id", NULL);
 	END LOOP;
