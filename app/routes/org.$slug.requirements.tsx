@@ -1,10 +1,11 @@
-import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
+import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import {
+	adjustRequirement,
 	applyBaseline,
 	BASELINE,
 	coursesMissingFromBaseline,
@@ -13,7 +14,7 @@ import {
 	removeRequirement,
 	setRequirementPaused,
 } from '#app/modules/compliance/requirements.server.ts'
-import { CreateRequirementSchema, RequirementActionSchema } from '#app/modules/compliance/schemas.ts'
+import { AdjustRequirementSchema, CreateRequirementSchema, RequirementActionSchema } from '#app/modules/compliance/schemas.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments } from '#app/modules/organisations/members.server.ts'
@@ -59,6 +60,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return redirectWithFlash(back, { type: 'success', message: `“${course.variants.en.title}” is now required.` })
 	}
 
+	if (formData.get('intent') === 'adjust') {
+		const submission = parseWithZod(formData, { schema: AdjustRequirementSchema })
+		if (submission.status !== 'success') return data({ result: submission.reply(), adjusted: formData.get('requirementId') }, { status: 400 })
+		await adjustRequirement({ ...scope, ...submission.value })
+		return redirectWithFlash(back, { type: 'success', message: 'Requirement adjusted.' })
+	}
+
 	const submission = parseWithZod(formData, { schema: RequirementActionSchema })
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const change = submission.value
@@ -89,12 +97,54 @@ function RequirementButton({ requirementId, intent, label }: { requirementId: st
 	)
 }
 
+/** How long members have and how often they renew: the create and adjust forms ask alike. */
+function TermsFields({ dueWithinDays, recurrenceMonths }: { dueWithinDays: FieldMetadata<number>; recurrenceMonths: FieldMetadata<unknown> }) {
+	return (
+		<>
+			<Field label="Days to complete it" errors={dueWithinDays.errors} inputProps={getInputProps(dueWithinDays, { type: 'number' })} />
+			<Field
+				label="Renew every (months)"
+				hint="Leave empty to use the course’s own validity."
+				errors={recurrenceMonths.errors}
+				inputProps={getInputProps(recurrenceMonths, { type: 'number' })}
+			/>
+		</>
+	)
+}
+
+type Requirement = ReturnType<typeof useLoaderData<typeof loader>>['requirements'][number]
+
+/** Days and recurrence, changed in place. */
+function AdjustRequirement({ requirement, lastResult }: { requirement: Requirement; lastResult?: SubmissionResult<string[]> }) {
+	const [form, fields] = useSchemaForm(AdjustRequirementSchema, {
+		id: `adjust-${requirement.id}`,
+		lastResult,
+		defaultValue: { dueWithinDays: String(requirement.dueWithinDays), recurrenceMonths: requirement.recurrenceMonths ? String(requirement.recurrenceMonths) : '' },
+	})
+	return (
+		<details className="adjust" open={Boolean(lastResult)}>
+			<summary>
+				Adjust<span className="visually-hidden"> {requirement.courseTitle}</span>
+			</summary>
+			<Form method="POST" {...getFormProps(form)}>
+				<input type="hidden" name="intent" value="adjust" />
+				<input type="hidden" name="requirementId" value={requirement.id} />
+				<TermsFields dueWithinDays={fields.dueWithinDays} recurrenceMonths={fields.recurrenceMonths} />
+				<button type="submit" className="button-small">
+					Save
+				</button>
+			</Form>
+		</details>
+	)
+}
+
 export default function RequirementsPage() {
 	const { requirements, courses, baseline, baselineCourses, departments } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
+	const adjusted = actionData && 'adjusted' in actionData ? actionData.adjusted : null
 	const [form, fields] = useSchemaForm(CreateRequirementSchema, {
 		id: 'create-requirement',
-		lastResult: actionData?.result,
+		lastResult: adjusted ? undefined : actionData?.result,
 		defaultValue: { audience: 'EVERYONE', dueWithinDays: '30' },
 	})
 	return (
@@ -159,6 +209,7 @@ export default function RequirementsPage() {
 											<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
 										)}
 										<RequirementButton requirementId={requirement.id} intent="remove" label="Remove" />
+										<AdjustRequirement requirement={requirement} lastResult={adjusted === requirement.id ? actionData?.result : undefined} />
 									</td>
 								</tr>
 							))}
@@ -213,13 +264,7 @@ export default function RequirementsPage() {
 					))}
 					<ErrorList errors={fields.roles.errors} />
 				</fieldset>
-				<Field label="Days to complete it" errors={fields.dueWithinDays.errors} inputProps={getInputProps(fields.dueWithinDays, { type: 'number' })} />
-				<Field
-					label="Renew every (months)"
-					hint="Leave empty to use the course’s own validity."
-					errors={fields.recurrenceMonths.errors}
-					inputProps={getInputProps(fields.recurrenceMonths, { type: 'number' })}
-				/>
+				<TermsFields dueWithinDays={fields.dueWithinDays} recurrenceMonths={fields.recurrenceMonths} />
 				<ErrorList errors={form.errors} />
 				<div>
 					<button type="submit">Add requirement</button>

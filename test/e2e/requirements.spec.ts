@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { createOrganisation, newUser, signUp, uniqueId } from './helpers/accounts.ts'
 
-test('an admin applies the training baseline, pauses it and resumes it; the audit log records each change', async ({ page }) => {
+test('an admin applies the training baseline, adjusts it, pauses it and resumes it; the audit log records each change', async ({ page }) => {
 	await signUp(page, newUser('Baseliner'))
 	const organisationUrl = await createOrganisation(page, `Baseline Org ${uniqueId()}`)
 
@@ -17,13 +17,20 @@ test('an admin applies the training baseline, pauses it and resumes it; the audi
 	await expect(row).toContainText('12 months')
 	await expect(page.getByRole('button', { name: 'Apply the baseline' })).toHaveCount(0)
 
+	// The baseline is a start: the admin gives everyone 45 days instead.
+	await row.getByText('Adjust').click()
+	await row.getByLabel('Days to complete it').fill('45')
+	await row.getByRole('button', { name: 'Save' }).click()
+	await expect(page.getByRole('status')).toContainText('Requirement adjusted.')
+	await expect(requirements.getByRole('row', { name: /Reporting a security incident/ })).toContainText('45 days')
+
 	await row.getByRole('button', { name: 'Pause' }).click()
 	await expect(requirements.getByRole('row', { name: /Reporting a security incident/ })).toContainText('Paused')
 	await requirements.getByRole('button', { name: 'Resume' }).click()
 	await expect(requirements.getByRole('row', { name: /Reporting a security incident/ })).not.toContainText('Paused')
 
 	await page.goto(`${organisationUrl}/audit`)
-	for (const action of ['Applied the training baseline', 'Paused a training requirement', 'Resumed a training requirement']) {
+	for (const action of ['Applied the training baseline', 'Adjusted a training requirement', 'Paused a training requirement', 'Resumed a training requirement']) {
 		await expect(page.getByRole('table')).toContainText(action)
 	}
 

@@ -123,6 +123,33 @@ describe('requiring a course', () => {
 	})
 })
 
+describe('adjusting', () => {
+	test('the baseline’s days and recurrence change in place, audit-logged, and deadlines follow', async () => {
+		const { organisation, cookie, admin } = await adminOf('adjust')
+		await postRequirements(organisation.slug, cookie, [['intent', 'apply-baseline']])
+		const [requirement] = await requirementsOf(organisation.id)
+		const dueOn = async () => (await prisma.memberRequirementState.findFirstOrThrow({ where: { requirementId: requirement!.id, userId: admin.id }, select: { dueOn: true } })).dueOn
+		const before = await dueOn()
+		const adjust = (fields: [string, string][]) => postRequirements(organisation.slug, cookie, [['intent', 'adjust'], ['requirementId', requirement!.id], ...fields])
+
+		expectRedirect(await adjust([['dueWithinDays', '60'], ['recurrenceMonths', '']]))
+		expectRedirect(await adjust([['dueWithinDays', '60'], ['recurrenceMonths', '']]))
+		expect((await requirementsOf(organisation.id))[0]).toMatchObject({ dueWithinDays: 60, recurrenceMonths: null })
+		expect((await dueOn()).getTime() - before.getTime()).toBe(30 * 24 * 60 * 60 * 1000)
+		const events = await prisma.auditEvent.findMany({ where: { organisationId: organisation.id, action: 'requirement.adjusted' }, select: { details: true } })
+		expect(events).toEqual([{ details: { from: '30 days, every 12 months', to: '60 days, renewed with the course’s validity' } }])
+
+		const refused = expectData(await adjust([['dueWithinDays', '0'], ['recurrenceMonths', '12']]), 400)
+		expect(refused.data.result.error.dueWithinDays).toEqual(['The number of days is at least 1'])
+		const other = await adminOf('adjust-other')
+		await expectThrownStatus(
+			postRequirements(other.organisation.slug, other.cookie, [['intent', 'adjust'], ['requirementId', requirement!.id], ['dueWithinDays', '5']]),
+			404,
+		)
+		expect((await requirementsOf(organisation.id))[0]).toMatchObject({ dueWithinDays: 60 })
+	})
+})
+
 describe('pausing and removing', () => {
 	test('pause, pause again, resume and remove: each change once in the audit log', async () => {
 		const { organisation, cookie } = await adminOf('pause')

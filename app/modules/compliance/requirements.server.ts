@@ -99,7 +99,7 @@ export async function createRequirement({ organisationId, actorId, requirement }
 async function findRequirement(organisationId: string, requirementId: string) {
 	const requirement = await prisma.trainingRequirement.findFirst({
 		where: { id: requirementId, organisationId },
-		select: { id: true, courseSlug: true, pausedAt: true },
+		select: { id: true, courseSlug: true, pausedAt: true, dueWithinDays: true, recurrenceMonths: true },
 	})
 	if (!requirement) throw notFound('That requirement does not exist in this organisation.')
 	return requirement
@@ -126,6 +126,43 @@ export async function setRequirementPaused({ organisationId, actorId, requiremen
 			actorId,
 			action: paused ? 'requirement.paused' : 'requirement.resumed',
 			targetLabel,
+		})
+	})
+}
+
+/** "30 days, every 12 months": how the audit log states a requirement's terms. */
+const describeTerms = ({ dueWithinDays, recurrenceMonths }: { dueWithinDays: number; recurrenceMonths: number | null }) =>
+	`${dueWithinDays} days, ${recurrenceMonths ? `every ${recurrenceMonths} months` : 'renewed with the course’s validity'}`
+
+/**
+ * Changes how long members have and how often they renew. The requirement keeps its creation date,
+ * so members' deadlines move by the difference, not back to the start.
+ */
+export async function adjustRequirement({
+	organisationId,
+	actorId,
+	requirementId,
+	dueWithinDays,
+	recurrenceMonths,
+}: {
+	organisationId: string
+	actorId: string
+	requirementId: string
+	dueWithinDays: number
+	recurrenceMonths?: number
+}) {
+	const requirement = await findRequirement(organisationId, requirementId)
+	const terms = { dueWithinDays, recurrenceMonths: recurrenceMonths ?? null }
+	if (describeTerms(terms) === describeTerms(requirement)) return
+	const targetLabel = await courseTitle(requirement.courseSlug)
+	await prisma.$transaction(async (tx) => {
+		await tx.trainingRequirement.updateMany({ where: { id: requirement.id, organisationId }, data: terms })
+		await recordAuditEvent(tx, {
+			organisationId,
+			actorId,
+			action: 'requirement.adjusted',
+			targetLabel,
+			details: { from: describeTerms(requirement), to: describeTerms(terms) },
 		})
 	})
 }

@@ -12,6 +12,10 @@ const whole = (label: string, min: number, max: number) =>
 		.min(min, `The ${label} is at least ${min}`)
 		.max(max, `The ${label} is at most ${max}`)
 
+const DueWithinDaysSchema = whole('number of days', 1, 365)
+/** Empty means the course's own validity. */
+const RecurrenceMonthsSchema = z.preprocess((value) => (value === '' ? undefined : value), whole('number of months', 1, 60).optional())
+
 export const CreateRequirementSchema = z
 	.object({
 		intent: z.literal('create'),
@@ -19,8 +23,8 @@ export const CreateRequirementSchema = z
 		audience: z.enum(AUDIENCES, { errorMap: () => ({ message: 'Choose who must complete it' }) }),
 		departmentIds: ticked(IdSchema),
 		roles: ticked(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) })),
-		dueWithinDays: whole('number of days', 1, 365),
-		recurrenceMonths: z.preprocess((value) => (value === '' ? undefined : value), whole('number of months', 1, 60).optional()),
+		dueWithinDays: DueWithinDaysSchema,
+		recurrenceMonths: RecurrenceMonthsSchema,
 	})
 	.superRefine((value, context) => {
 		if (value.audience === 'DEPARTMENTS' && value.departmentIds.length === 0) {
@@ -31,7 +35,15 @@ export const CreateRequirementSchema = z
 		}
 	})
 
-/** The list's buttons; the create form has its own schema above. */
+/** Adjusting a requirement in place: its days and recurrence (the baseline's, say). */
+export const AdjustRequirementSchema = z.object({
+	intent: z.literal('adjust'),
+	requirementId: IdSchema,
+	dueWithinDays: DueWithinDaysSchema,
+	recurrenceMonths: RecurrenceMonthsSchema,
+})
+
+/** The list's buttons; the create and adjust forms have their own schemas above. */
 export const RequirementActionSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('pause'), requirementId: IdSchema }),
 	z.object({ intent: z.literal('resume'), requirementId: IdSchema }),

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = {
 	'member.reactivated': 'Reactivated a member',
 	'member.manager_departments_changed': 'Limited a manager to departments',
 	'requirement.created': 'Added a training requirement',
+	'requirement.adjusted': 'Adjusted a training requirement',
 	'requirement.paused': 'Paused a training requirement',
 	'requirement.resumed': 'Resumed a training requirement',
 	'requirement.removed': 'Removed a training requirement',
