@@ -13,7 +13,9 @@ import { configuredAppOrigin } from '#app/utils/env.server.ts'
  */
 try {
 	const result = await sendDailyDigests({ origin: configuredAppOrigin() })
-	const delivery = isEmailConfigured() ? `${result.sent - result.deliveryFailures} emailed, ${result.deliveryFailures} failed` : 'kept in the outbox only: SMTP_URL is not set'
+	const delivery = isEmailConfigured()
+		? `${result.delivered} emailed (earlier unfinished deliveries included), ${result.deliveryFailures} failed`
+		: 'kept in the outbox only: SMTP_URL is not set'
 	console.log(
 		`Daily compliance run: ${result.organisations} organisation(s), ${result.sent} digest(s) written (${delivery}), ` +
 			`${result.alreadyRemindedToday} member(s) already had a message today.` +

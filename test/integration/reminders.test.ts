@@ -246,6 +246,54 @@ describe('delivery', () => {
 		expect(refused?.deliveryError).toMatch(/Mailbox unavailable/)
 		expect(refused?.deliveryError).not.toContain('\n')
 	})
+
+	test('the daily run finishes deliveries a stopped process left undone, and only those', async () => {
+		const received: string[] = []
+		smtp = new SMTPServer({
+			authOptional: true,
+			disabledCommands: ['STARTTLS', 'AUTH'],
+			logger: false,
+			onData(stream, session, callback) {
+				stream.resume()
+				stream.on('end', () => {
+					received.push(...session.envelope.rcptTo.map((recipient) => recipient.address))
+					callback()
+				})
+			},
+		})
+		await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', () => resolve()))
+		getEnv().SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`
+
+		const { organisation, joined } = await organisationWithRequirement('remind-unfinished')
+		const learner = await joined(40)
+		const runAt = new Date('2032-05-05T12:00:00.000Z')
+		const written = async (label: string, minutesAgo: number, sentOn: string) =>
+			prisma.outboxMessage.create({
+				data: {
+					organisationId: organisation.id,
+					membershipId: learner.membershipId,
+					kind: 'REMINDER',
+					to: `${label}-${learner.email}`,
+					subject: label,
+					text: label,
+					sentOn: new Date(sentOn),
+					createdAt: new Date(runAt.getTime() - minutesAgo * 60_000),
+				},
+				select: { id: true },
+			})
+		const abandoned = await written('abandoned', 60, '2032-05-05')
+		const inFlight = await written('in-flight', 2, '2032-05-04')
+		const stale = await written('stale', 3 * 24 * 60, '2032-05-02')
+
+		const result = await sendDailyDigests({ origin: ORIGIN, at: runAt })
+		expect(received).toContain(`abandoned-${learner.email}`)
+		expect(received.filter((address) => address.startsWith('in-flight') || address.startsWith('stale'))).toEqual([])
+		expect(result.delivered).toBeGreaterThanOrEqual(1)
+		const state = async (id: string) => (await prisma.outboxMessage.findUniqueOrThrow({ where: { id }, select: { deliveredAt: true } })).deliveredAt
+		expect(await state(abandoned.id)).toBeInstanceOf(Date)
+		expect(await state(inFlight.id)).toBeNull()
+		expect(await state(stale.id)).toBeNull()
+	})
 })
 
 describe('the daily digest', () => {

@@ -24,6 +24,8 @@ export const OUTBOX_PAGE_SIZE = 50
 /** SMTP connections open at once while delivering a batch. */
 const DELIVERIES_AT_ONCE = 4
 const DELIVERY_ERROR_LENGTH = 300
+/** A message still undelivered this long after it was written is taken as abandoned and sent again. */
+const UNFINISHED_AFTER_MS = 10 * 60 * 1000
 /** Outbox rows per INSERT: keeps each statement's parameters small in a large organisation. */
 const MESSAGES_PER_STATEMENT = 1000
 
@@ -146,6 +148,28 @@ async function deliver(messages: Outbound[]) {
 	return failed
 }
 
+/**
+ * Messages written while SMTP was configured whose delivery never finished (the process stopped
+ * mid-batch): written in the last day, and not in the last 10 minutes, which a request may still be
+ * sending. Without SMTP nothing is picked up, so switching mail on later does not send old news.
+ */
+async function deliverUnfinished(at: Date) {
+	if (!isEmailConfigured()) return { delivered: 0, failed: 0 }
+	const unfinished = await prisma.outboxMessage.findMany({
+		where: {
+			deliveredAt: null,
+			deliveryError: null,
+			membershipId: { not: null },
+			createdAt: { gt: new Date(at.getTime() - DAY_MS), lt: new Date(at.getTime() - UNFINISHED_AFTER_MS) },
+		},
+		orderBy: { createdAt: 'asc' },
+		take: MESSAGES_PER_STATEMENT,
+		select: { id: true, membershipId: true, to: true, subject: true, text: true },
+	})
+	const failed = await deliver(unfinished.map((message) => ({ ...message, membershipId: message.membershipId! })))
+	return { delivered: unfinished.length - failed, failed }
+}
+
 const newMessageId = () => randomBytes(12).toString('hex')
 
 async function titleResolver() {
@@ -255,6 +279,8 @@ export type DigestRunResult = {
 	organisations: number
 	sent: number
 	alreadyRemindedToday: number
+	/** Emails SMTP accepted in this run: its digests, and earlier messages whose delivery had not finished. */
+	delivered: number
 	deliveryFailures: number
 	/** Organisations whose snapshot or digest failed (logged); the others were done all the same. */
 	failedOrganisations: number
@@ -263,7 +289,8 @@ export type DigestRunResult = {
 /**
  * The daily job (`npm run reminders`): for every organisation, today's compliance snapshot, and a
  * digest to every active member with training overdue or due within 7 days. Safe to run again the
- * same day: the snapshot is replaced and nobody gets a second digest.
+ * same day: the snapshot is replaced and nobody gets a second digest. It also finishes deliveries
+ * an earlier process left undone.
  */
 export async function sendDailyDigests({ origin, at = new Date() }: { origin: string; at?: Date }): Promise<DigestRunResult> {
 	const [organisations, titleOf] = await Promise.all([
@@ -272,7 +299,15 @@ export async function sendDailyDigests({ origin, at = new Date() }: { origin: st
 	])
 	const sentOn = utcDay(at)
 	const dueBy = new Date(sentOn.getTime() + DIGEST_DUE_WITHIN_DAYS * DAY_MS)
-	const result: DigestRunResult = { organisations: organisations.length, sent: 0, alreadyRemindedToday: 0, deliveryFailures: 0, failedOrganisations: 0 }
+	const late = await deliverUnfinished(at)
+	const result: DigestRunResult = {
+		organisations: organisations.length,
+		sent: 0,
+		alreadyRemindedToday: 0,
+		delivered: late.delivered,
+		deliveryFailures: late.failed,
+		failedOrganisations: 0,
+	}
 	for (const organisation of organisations) {
 		try {
 			await snapshotOrganisation(organisation.id, at)
@@ -281,7 +316,9 @@ export async function sendDailyDigests({ origin, at = new Date() }: { origin: st
 			const written = await insertMessages(prisma, { organisationId: organisation.id, kind: 'DIGEST', sentOn, createdById: null, messages })
 			result.sent += written.length
 			result.alreadyRemindedToday += messages.length - written.length
-			result.deliveryFailures += await deliver(written)
+			const failed = await deliver(written)
+			if (isEmailConfigured()) result.delivered += written.length - failed
+			result.deliveryFailures += failed
 		} catch (error) {
 			result.failedOrganisations++
 			console.error(`The daily compliance run failed for organisation ${organisation.id}`, error)
