@@ -10,8 +10,9 @@ declare module '@remix-run/node' {
 export default defineConfig({
 	build: { target: 'es2022', cssMinify: true },
 	// The dependency scan follows route files into *.server.ts modules; argon2's native bindings
-	// are server-only and must not be pre-bundled for the browser.
-	optimizeDeps: { exclude: ['@node-rs/argon2'] },
+	// are server-only and must not be pre-bundled for the browser. recharts is pre-bundled from the
+	// start: found later, Vite re-bundles React apart from it and the charts' hooks fail.
+	optimizeDeps: { exclude: ['@node-rs/argon2'], include: ['recharts'] },
 	server: { watch: { ignored: ['**/data/**', '**/playwright-report/**', '**/test-results/**'] } },
 	plugins: [
 		remix({
