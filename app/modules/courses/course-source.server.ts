@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
-import type { z } from 'zod'
+import { isMap, isSeq, LineCounter, parseDocument, parse as parseYaml, type Node as YamlNode } from 'yaml'
+import { z } from 'zod'
 import {
 	COURSE_SLUG_PATTERN,
 	type CourseFrontmatter,
@@ -14,6 +14,9 @@ import {
 	type Quiz,
 	TranslatedCourseFrontmatterSchema,
 } from './course-schema.ts'
+
+/** The library's own rules live next to its course folders. */
+export const LIBRARY_FILE = 'library.yml'
 
 /** One thing wrong with a course, precise enough for an author to fix it without guessing. */
 export type CourseProblem = { file: string; line?: number; field?: string; message: string }
@@ -141,6 +144,7 @@ async function readLessons(directory: string, relative: (file: string) => string
 	const entries = await readdir(directory, { withFileTypes: true })
 	const lessons: LessonSource[] = []
 	const fileNames: string[] = []
+	let words = 0
 	for (const entry of entries.filter((item) => item.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
 		if (entry.name === 'course.mdx' || !entry.name.endsWith('.mdx')) continue
 		const file = relative(path.join(directory, entry.name))
@@ -158,11 +162,52 @@ async function readLessons(directory: string, relative: (file: string) => string
 			continue
 		}
 		const source = await readFile(path.join(directory, entry.name), 'utf8')
+		words += countWords(source)
 		const parsed = parseFrontmatter(file, source, LessonFrontmatterSchema, problems)
 		if (!parsed.ok) continue
 		lessons.push({ file, slug, position, title: parsed.data.title, quiz: parsed.data.quiz, body: parsed.body })
 	}
-	return { lessons, fileNames }
+	return { lessons, fileNames, words }
+}
+
+const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length
+
+/**
+ * The library's own rules, from `library.yml` in the courses directory (courses/README.md):
+ * the languages every free course is offered in, and the reading pace estimatedMinutes is held to.
+ * A directory without the file (a test's) has neither rule.
+ */
+const LibraryRulesSchema = z
+	.object({
+		freeCourseLanguages: z.array(z.enum(LANGUAGES)).default([DEFAULT_LANGUAGE]),
+		wordsPerMinute: z.number().int().positive().optional(),
+	})
+	.strict()
+type LibraryRules = z.infer<typeof LibraryRulesSchema>
+
+async function readLibraryRules(coursesDirectory: string, problems: CourseProblem[]): Promise<LibraryRules> {
+	const file = path.join(coursesDirectory, LIBRARY_FILE)
+	let source: string
+	try {
+		source = await readFile(file, 'utf8')
+	} catch {
+		return LibraryRulesSchema.parse({})
+	}
+	const parsed = LibraryRulesSchema.safeParse(parseYaml(source))
+	if (parsed.success) return parsed.data
+	for (const issue of parsed.error.issues) problems.push({ file: path.relative(process.cwd(), file), field: issue.path.join('.'), message: issue.message })
+	return LibraryRulesSchema.parse({})
+}
+
+/** An estimate more than a third (and more than 3 minutes) away from the text's reading time is refused. */
+function checkEstimatedMinutes(file: string, estimatedMinutes: number, words: number, wordsPerMinute: number, problems: CourseProblem[]) {
+	const expected = words / wordsPerMinute
+	if (Math.abs(estimatedMinutes - expected) <= Math.max(3, expected / 3)) return
+	problems.push({
+		file,
+		field: 'estimatedMinutes',
+		message: `the lessons have ${words} words, about ${Math.round(expected)} minutes at ${wordsPerMinute} words a minute; estimatedMinutes is ${estimatedMinutes}`,
+	})
 }
 
 async function readVariant(
@@ -182,9 +227,9 @@ async function readVariant(
 	}
 	const schema = language === DEFAULT_LANGUAGE ? CourseFrontmatterSchema : TranslatedCourseFrontmatterSchema
 	const parsed = parseFrontmatter(relative(courseFile), source, schema, problems)
-	const { lessons, fileNames } = await readLessons(directory, relative, problems)
+	const { lessons, fileNames, words } = await readLessons(directory, relative, problems)
 	if (!parsed.ok) return null
-	return { frontmatter: parsed.data, body: parsed.body, file: relative(courseFile), lessons, fileNames }
+	return { frontmatter: parsed.data, body: parsed.body, file: relative(courseFile), lessons, fileNames, words }
 }
 
 /** A translated quiz must grade exactly like the English one: same questions, same answers. */
@@ -216,7 +261,7 @@ function compareQuizzes(english: LessonSource, translated: LessonSource, problem
 	})
 }
 
-async function readCourse(coursesDirectory: string, slug: string, problems: CourseProblem[]): Promise<CourseSource | null> {
+async function readCourse(coursesDirectory: string, slug: string, rules: LibraryRules, problems: CourseProblem[]): Promise<CourseSource | null> {
 	const directory = path.join(coursesDirectory, slug)
 	const relative = (file: string) => path.relative(process.cwd(), file)
 	const before = problems.length
@@ -234,6 +279,17 @@ async function readCourse(coursesDirectory: string, slug: string, problems: Cour
 	if (english.lessons.length > 0 && problems.length === before && !english.lessons.some((lesson) => lesson.quiz)) {
 		problems.push({ file: relative(directory), message: 'a course needs at least one quiz: add quiz: to a lesson\'s frontmatter' })
 	}
+	if (facts.free) {
+		const missing = rules.freeCourseLanguages.filter((language) => !facts.languages.includes(language))
+		if (missing.length) {
+			problems.push({
+				file: english.file,
+				field: 'languages',
+				message: `a free course is offered in every language of ${LIBRARY_FILE} (${rules.freeCourseLanguages.join(', ')}): add ${missing.map((language) => `"${language}"`).join(', ')} and the translation`,
+			})
+		}
+	}
+	if (rules.wordsPerMinute) checkEstimatedMinutes(english.file, facts.estimatedMinutes, english.words, rules.wordsPerMinute, problems)
 	const variants: CourseSource['variants'] = {
 		en: { language: 'en', file: english.file, title, summary, body: english.body, lessons: english.lessons },
 	}
@@ -271,10 +327,11 @@ async function readCourse(coursesDirectory: string, slug: string, problems: Cour
 /** Reads and validates every course folder; compiling the MDX is the next step (compile-course.server.tsx). */
 export async function readCourseSources(coursesDirectory: string) {
 	const problems: CourseProblem[] = []
+	const rules = await readLibraryRules(coursesDirectory, problems)
 	const entries = await readdir(coursesDirectory, { withFileTypes: true })
 	const courses: CourseSource[] = []
 	for (const entry of entries.filter((item) => item.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-		const course = await readCourse(coursesDirectory, entry.name, problems)
+		const course = await readCourse(coursesDirectory, entry.name, rules, problems)
 		if (course) courses.push(course)
 	}
 	return { courses, problems }

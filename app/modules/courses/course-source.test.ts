@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { type CourseProblem, formatProblem, readCourseSources } from './course-source.server.ts'
+import { type CourseProblem, formatProblem, LIBRARY_FILE, readCourseSources } from './course-source.server.ts'
 import {
 	COURSE_MDX,
 	type CourseFiles,
@@ -468,4 +468,45 @@ test('one broken course does not hide the others', async () => {
 	const { courses, problems } = await readCourseSources(broken.root)
 	expect(courses.map((course) => course.slug)).toEqual(['another-course'])
 	expect(problems).toEqual([{ file: broken.file('course.mdx'), line: 4, field: 'version', message: 'version must look like "1.0.0" (major.minor.patch)' }])
+})
+
+describe('the library’s rules (library.yml)', () => {
+	/** The base course in a library whose library.yml says `rules`. */
+	async function readWithRules(rules: string, changes: CourseFiles = {}) {
+		const course = writeTempCourse(changes)
+		fs.writeFileSync(path.join(course.root, LIBRARY_FILE), rules)
+		return { ...(await readCourseSources(course.root)), file: course.file, root: course.root }
+	}
+
+	test('a free course missing one of the library’s languages is refused', async () => {
+		const { courses, problems, file } = await readWithRules('freeCourseLanguages: [en, de]\n')
+		expect(courses).toEqual([])
+		expect(problems).toEqual([
+			{ file: file('course.mdx'), field: 'languages', message: 'a free course is offered in every language of library.yml (en, de): add "de" and the translation' },
+		])
+	})
+
+	test('a free course in every language, or a paid one in English only, passes', async () => {
+		expect((await readWithRules('freeCourseLanguages: [en, de]\n', GERMAN_TRANSLATION)).problems).toEqual([])
+		expect((await readWithRules('freeCourseLanguages: [en, de]\n', { 'course.mdx': edit(COURSE_MDX, 'free: true', 'free: false') })).problems).toEqual([])
+	})
+
+	test('estimatedMinutes far from the lessons’ reading time is refused with the figures', async () => {
+		// The base course's two lessons have 135 words: at 18 words a minute, about 8 minutes.
+		expect((await readWithRules('wordsPerMinute: 18\n')).problems).toEqual([])
+		const { problems, file } = await readWithRules('wordsPerMinute: 18\n', { 'course.mdx': edit(COURSE_MDX, 'estimatedMinutes: 10', 'estimatedMinutes: 25') })
+		expect(problems).toEqual([
+			{ file: file('course.mdx'), field: 'estimatedMinutes', message: 'the lessons have 135 words, about 8 minutes at 18 words a minute; estimatedMinutes is 25' },
+		])
+	})
+
+	test('an unknown rule is named', async () => {
+		const { problems, root } = await readWithRules('wordsPerHour: 9000\n')
+		expect(problems).toEqual([{ file: path.relative(process.cwd(), path.join(root, 'library.yml')), field: '', message: "Unrecognized key(s) in object: 'wordsPerHour'" }])
+	})
+
+	test('the real library holds its courses to its rules', async () => {
+		const { problems } = await readCourseSources(path.resolve('courses'))
+		expect(problems.map(formatProblem)).toEqual([])
+	})
 })
