@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { expect, type Page } from '@playwright/test'
-import type { Question } from '../../../app/modules/courses/course-schema.ts'
+import type { Language, Question } from '../../../app/modules/courses/course-schema.ts'
 import { readCourseSources } from '../../../app/modules/courses/course-source.server.ts'
 import { optionsOf } from '../../../app/modules/courses/quiz.ts'
 
@@ -17,10 +17,10 @@ export async function readCourse(slug: string) {
 }
 
 /** Ticks the right options (or, with `correct: false`, a wrong answer) for every question of the quiz on the page. */
-export async function answerQuiz(page: Page, questions: Question[], { correct }: { correct: boolean }) {
+export async function answerQuiz(page: Page, questions: Question[], { correct, language = 'en' }: { correct: boolean; language?: Language }) {
 	for (const question of questions) {
 		const group = page.getByRole('group', { name: question.prompt })
-		const options = optionsOf(question, 'en')
+		const options = optionsOf(question, language)
 		const right = options.filter((option) => option.correct)
 		const wrong = options.filter((option) => !option.correct)
 		const chosen = correct ? right : [wrong[0]!]
