@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { CourseStatus } from '#app/components/courses/course-status.tsx'
 import { formatDate } from '#app/utils/format-date.ts'
@@ -54,32 +55,20 @@ export default function Dashboard() {
 			{assigned.length > 0 ? (
 				<section aria-labelledby="assigned-title">
 					<h2 id="assigned-title">Assigned to you</h2>
-					<div className="table-wrap">
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">Course</th>
-									<th scope="col">Required by</th>
-									<th scope="col">Status</th>
-									<th scope="col">Due</th>
-								</tr>
-							</thead>
-							<tbody>
-								{assigned.map((row) => (
-									<tr key={row.key}>
-										<td>
-											<Link to={`/courses/${row.courseSlug}`}>{row.courseTitle}</Link>
-										</td>
-										<td>{row.organisation}</td>
-										<td>
-											<StatusBadge status={row.status} />
-										</td>
-										<td>{meetsRequirement(row.status) ? `Renew by ${formatDate(row.dueOn)}` : formatDate(row.dueOn)}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={['Course', 'Required by', 'Status', 'Due']}>
+						{assigned.map((row) => (
+							<tr key={row.key}>
+								<td>
+									<Link to={`/courses/${row.courseSlug}`}>{row.courseTitle}</Link>
+								</td>
+								<td>{row.organisation}</td>
+								<td>
+									<StatusBadge status={row.status} />
+								</td>
+								<td>{meetsRequirement(row.status) ? `Renew by ${formatDate(row.dueOn)}` : formatDate(row.dueOn)}</td>
+							</tr>
+						))}
+					</DataTable>
 				</section>
 			) : null}
 			<section aria-labelledby="in-progress-title">
@@ -111,32 +100,20 @@ export default function Dashboard() {
 				{completed.length === 0 ? (
 					<p>No completed courses yet. Each one you finish gives you a certificate anyone can verify.</p>
 				) : (
-					<div className="table-wrap">
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">Course</th>
-									<th scope="col">Completed</th>
-									<th scope="col">Status</th>
-									<th scope="col">Certificate</th>
-								</tr>
-							</thead>
-							<tbody>
-								{completed.map((course) => (
-									<tr key={course.slug}>
-										<td>
-											<Link to={`/courses/${course.slug}`}>{course.title}</Link>
-										</td>
-										<td>{course.standing.latest ? formatDate(course.standing.latest.completedAt) : null}</td>
-										<td>
-											<CourseStatus course={{ ...course, standing: { run: null, latest: course.standing.latest } }} />
-										</td>
-										<td>{course.standing.latest ? <Link to={`/certificates/${course.standing.latest.certificateCode}`}>View</Link> : null}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={['Course', 'Completed', 'Status', 'Certificate']}>
+						{completed.map((course) => (
+							<tr key={course.slug}>
+								<td>
+									<Link to={`/courses/${course.slug}`}>{course.title}</Link>
+								</td>
+								<td>{course.standing.latest ? formatDate(course.standing.latest.completedAt) : null}</td>
+								<td>
+									<CourseStatus course={{ ...course, standing: { run: null, latest: course.standing.latest } }} />
+								</td>
+								<td>{course.standing.latest ? <Link to={`/certificates/${course.standing.latest.certificateCode}`}>View</Link> : null}</td>
+							</tr>
+						))}
+					</DataTable>
 				)}
 			</section>
 			<section aria-labelledby="organisations-title">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { AUDIT_ACTIONS, listAuditEvents } from '#app/modules/organisations/audit.server.ts'
@@ -41,34 +42,21 @@ export default function AuditLogPage() {
 		<section>
 			<h2>Audit log</h2>
 			<p className="muted">Every privileged action in this organisation, newest first.</p>
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">When (UTC)</th>
-							<th scope="col">Who</th>
-							<th scope="col">Action</th>
-							<th scope="col">Target</th>
-							<th scope="col">Details</th>
-						</tr>
-					</thead>
-					<tbody>
-						{events.map((event) => (
-							<tr key={event.id}>
-								<td>
-									<time dateTime={new Date(event.createdAt).toISOString()}>
-										{new Date(event.createdAt).toISOString().slice(0, 16).replace('T', ' ')}
-									</time>
-								</td>
-								<td>{event.actor ? `${event.actor.name} (${event.actor.email})` : 'A deleted account'}</td>
-								<td>{event.description}</td>
-								<td>{event.targetUser?.email ?? event.targetLabel ?? ''}</td>
-								<td>{formatDetails(event.details)}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable columns={['When (UTC)', 'Who', 'Action', 'Target', 'Details']}>
+				{events.map((event) => (
+					<tr key={event.id}>
+						<td>
+							<time dateTime={new Date(event.createdAt).toISOString()}>
+								{new Date(event.createdAt).toISOString().slice(0, 16).replace('T', ' ')}
+							</time>
+						</td>
+						<td>{event.actor ? `${event.actor.name} (${event.actor.email})` : 'A deleted account'}</td>
+						<td>{event.description}</td>
+						<td>{event.targetUser?.email ?? event.targetLabel ?? ''}</td>
+						<td>{formatDetails(event.details)}</td>
+					</tr>
+				))}
+			</DataTable>
 			<Pager label="Audit log pages" page={page} pageCount={pageCount} previous="Newer" next="Older" />
 		</section>
 	)

@@ -1,6 +1,7 @@
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBarChart, TrendChart } from '#app/components/compliance/charts.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -161,29 +162,16 @@ export default function ComplianceDashboard() {
 				<TrendChart points={overview.trend.map((point) => ({ day: point.day.toISOString().slice(0, 10), percent: point.percent }))} />
 				<details>
 					<summary>Daily history ({overview.trend.length === 1 ? '1 day' : `${overview.trend.length} days`} recorded)</summary>
-					<div className="table-wrap scroll-box">
-						<table>
-							<caption className="visually-hidden">Members compliant per day</caption>
-							<thead>
-								<tr>
-									<th scope="col">Day</th>
-									<th scope="col">Members</th>
-									<th scope="col">Compliant</th>
-									<th scope="col">%</th>
-								</tr>
-							</thead>
-							<tbody>
-								{[...overview.trend].reverse().map((point) => (
-									<tr key={point.day.toISOString()}>
-										<td>{formatDate(point.day)}</td>
-										<td>{point.members}</td>
-										<td>{point.compliant}</td>
-										<td>{formatPercent(point.percent)}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable caption="Members compliant per day" className="scroll-box" columns={['Day', 'Members', 'Compliant', '%']}>
+						{[...overview.trend].reverse().map((point) => (
+							<tr key={point.day.toISOString()}>
+								<td>{formatDate(point.day)}</td>
+								<td>{point.members}</td>
+								<td>{point.compliant}</td>
+								<td>{formatPercent(point.percent)}</td>
+							</tr>
+						))}
+					</DataTable>
 				</details>
 			</section>
 
@@ -235,48 +223,32 @@ export default function ComplianceDashboard() {
 				{table.members.length === 0 ? (
 					<p>No member matches. Clear the search or the filters to see more.</p>
 				) : (
-					<div className="table-wrap">
-						<table>
-							<caption className="visually-hidden">Members and their compliance status</caption>
-							<thead>
-								<tr>
-									<th scope="col">Member</th>
-									<th scope="col">Department</th>
-									<th scope="col">Status</th>
-									<th scope="col">Next due</th>
-									<th scope="col">
-										<span className="visually-hidden">Reminder</span>
-									</th>
-								</tr>
-							</thead>
-							<tbody>
-								{table.members.map((member) => (
-									<tr key={member.membershipId}>
-										<td>
-											<Link to={`${base}/members/${member.membershipId}`}>{member.name}</Link>
-											<div className="muted small">{member.email}</div>
-										</td>
-										<td>{member.departmentName ?? '–'}</td>
-										<td>
-											<StatusBadge status={member.status} />
-										</td>
-										<td>{!member.firstDueOn ? 'Nothing required' : meetsRequirement(member.status) ? `Renew by ${formatDate(member.firstDueOn)}` : formatDate(member.firstDueOn)}</td>
-										<td>
-											{member.status === 'DUE' || member.status === 'OVERDUE' ? (
-												<Form method="POST">
-													<input type="hidden" name="intent" value="remind" />
-													<input type="hidden" name="membershipId" value={member.membershipId} />
-													<button type="submit" className="button-small button-secondary" disabled={navigation.state === 'submitting'}>
-														Remind <span className="visually-hidden">{member.name}</span>
-													</button>
-												</Form>
-											) : null}
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable caption="Members and their compliance status" columns={['Member', 'Department', 'Status', 'Next due', <span key="reminder" className="visually-hidden">Reminder</span>]}>
+						{table.members.map((member) => (
+							<tr key={member.membershipId}>
+								<td>
+									<Link to={`${base}/members/${member.membershipId}`}>{member.name}</Link>
+									<div className="muted small">{member.email}</div>
+								</td>
+								<td>{member.departmentName ?? '–'}</td>
+								<td>
+									<StatusBadge status={member.status} />
+								</td>
+								<td>{!member.firstDueOn ? 'Nothing required' : meetsRequirement(member.status) ? `Renew by ${formatDate(member.firstDueOn)}` : formatDate(member.firstDueOn)}</td>
+								<td>
+									{member.status === 'DUE' || member.status === 'OVERDUE' ? (
+										<Form method="POST">
+											<input type="hidden" name="intent" value="remind" />
+											<input type="hidden" name="membershipId" value={member.membershipId} />
+											<button type="submit" className="button-small button-secondary" disabled={navigation.state === 'submitting'}>
+												Remind <span className="visually-hidden">{member.name}</span>
+											</button>
+										</Form>
+									) : null}
+								</td>
+							</tr>
+						))}
+					</DataTable>
 				)}
 				<Pager label="Member pages" page={table.page} pageCount={table.pageCount} hrefFor={pageLink} />
 			</section>
@@ -298,31 +270,16 @@ function StatusTable({
 			<summary>
 				Figures<span className="visually-hidden">: {caption}</span>
 			</summary>
-			<div className="table-wrap">
-				<table>
-					<caption className="visually-hidden">{caption}</caption>
-					<thead>
-						<tr>
-							<th scope="col">{firstColumn}</th>
-							{REQUIREMENT_STATUSES.map((status) => (
-								<th key={status} scope="col">
-									{STATUS_LABELS[status]}
-								</th>
-							))}
-						</tr>
-					</thead>
-					<tbody>
-						{rows.map((row) => (
-							<tr key={row.key}>
-								<th scope="row">{row.label}</th>
-								{REQUIREMENT_STATUSES.map((status) => (
-									<td key={status}>{row.counts[status]}</td>
-								))}
-							</tr>
+			<DataTable caption={caption} columns={[firstColumn, ...REQUIREMENT_STATUSES.map((status) => STATUS_LABELS[status])]}>
+				{rows.map((row) => (
+					<tr key={row.key}>
+						<th scope="row">{row.label}</th>
+						{REQUIREMENT_STATUSES.map((status) => (
+							<td key={status}>{row.counts[status]}</td>
 						))}
-					</tbody>
-				</table>
-			</div>
+					</tr>
+				))}
+			</DataTable>
 		</details>
 	)
 }

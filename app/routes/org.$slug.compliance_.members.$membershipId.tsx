@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { IdSchema } from '#app/modules/auth/schemas.ts'
@@ -39,34 +40,20 @@ export default function MemberCompliancePage() {
 				{requirements.length === 0 ? (
 					<p>No requirement applies to this member.</p>
 				) : (
-					<div className="table-wrap">
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">Course</th>
-									<th scope="col">Status</th>
-									<th scope="col">Applies since</th>
-									<th scope="col">Due</th>
-									<th scope="col">Last completed</th>
-									<th scope="col">Valid until</th>
-								</tr>
-							</thead>
-							<tbody>
-								{requirements.map((requirement) => (
-									<tr key={requirement.requirementId}>
-										<td>{requirement.courseTitle}</td>
-										<td>
-											<StatusBadge status={requirement.status} />
-										</td>
-										<td>{formatDate(requirement.appliesSince)}</td>
-										<td>{meetsRequirement(requirement.status) ? `Renew by ${formatDate(requirement.dueOn)}` : formatDate(requirement.dueOn)}</td>
-										<td>{requirement.completedAt ? formatDate(requirement.completedAt) : 'Never'}</td>
-										<td>{requirement.validUntil ? formatDate(requirement.validUntil) : '–'}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={['Course', 'Status', 'Applies since', 'Due', 'Last completed', 'Valid until']}>
+						{requirements.map((requirement) => (
+							<tr key={requirement.requirementId}>
+								<td>{requirement.courseTitle}</td>
+								<td>
+									<StatusBadge status={requirement.status} />
+								</td>
+								<td>{formatDate(requirement.appliesSince)}</td>
+								<td>{meetsRequirement(requirement.status) ? `Renew by ${formatDate(requirement.dueOn)}` : formatDate(requirement.dueOn)}</td>
+								<td>{requirement.completedAt ? formatDate(requirement.completedAt) : 'Never'}</td>
+								<td>{requirement.validUntil ? formatDate(requirement.validUntil) : '–'}</td>
+							</tr>
+						))}
+					</DataTable>
 				)}
 			</section>
 
@@ -75,30 +62,17 @@ export default function MemberCompliancePage() {
 				{completions.length === 0 ? (
 					<p>No completion of a required course yet.</p>
 				) : (
-					<div className="table-wrap">
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">Course</th>
-									<th scope="col">Version</th>
-									<th scope="col">Completed</th>
-									<th scope="col">Expires</th>
-									<th scope="col">Certificate</th>
-								</tr>
-							</thead>
-							<tbody>
-								{completions.map((completion) => (
-									<tr key={completion.id}>
-										<td>{completion.courseTitle}</td>
-										<td>{completion.courseVersion}</td>
-										<td>{formatDate(completion.completedAt)}</td>
-										<td>{formatDate(completion.expiresAt)}</td>
-										<td>{completion.revokedAt ? <span className="badge badge-inactive">Revoked {formatDate(completion.revokedAt)}</span> : 'Valid record'}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={['Course', 'Version', 'Completed', 'Expires', 'Certificate']}>
+						{completions.map((completion) => (
+							<tr key={completion.id}>
+								<td>{completion.courseTitle}</td>
+								<td>{completion.courseVersion}</td>
+								<td>{formatDate(completion.completedAt)}</td>
+								<td>{formatDate(completion.expiresAt)}</td>
+								<td>{completion.revokedAt ? <span className="badge badge-inactive">Revoked {formatDate(completion.revokedAt)}</span> : 'Valid record'}</td>
+							</tr>
+						))}
+					</DataTable>
 				)}
 			</section>
 
@@ -107,30 +81,17 @@ export default function MemberCompliancePage() {
 				{attempts.length === 0 ? (
 					<p>No quiz submitted in a required course yet.</p>
 				) : (
-					<div className="table-wrap">
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">Course</th>
-									<th scope="col">Quiz</th>
-									<th scope="col">Submitted</th>
-									<th scope="col">Score</th>
-									<th scope="col">Result</th>
-								</tr>
-							</thead>
-							<tbody>
-								{attempts.map((attempt) => (
-									<tr key={attempt.id}>
-										<td>{attempt.courseTitle}</td>
-										<td>{attempt.lessonTitle}</td>
-										<td>{attempt.submittedAt ? formatDate(attempt.submittedAt) : '–'}</td>
-										<td>{attempt.score === null ? '–' : `${attempt.score} %`}</td>
-										<td>{attempt.passed ? 'Passed' : 'Not passed'}</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable columns={['Course', 'Quiz', 'Submitted', 'Score', 'Result']}>
+						{attempts.map((attempt) => (
+							<tr key={attempt.id}>
+								<td>{attempt.courseTitle}</td>
+								<td>{attempt.lessonTitle}</td>
+								<td>{attempt.submittedAt ? formatDate(attempt.submittedAt) : '–'}</td>
+								<td>{attempt.score === null ? '–' : `${attempt.score} %`}</td>
+								<td>{attempt.passed ? 'Passed' : 'Not passed'}</td>
+							</tr>
+						))}
+					</DataTable>
 				)}
 			</section>
 		</div>

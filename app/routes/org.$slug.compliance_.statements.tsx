@@ -1,8 +1,9 @@
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { IssueStatementSchema } from '#app/modules/compliance/schemas.ts'
 import { formatCount, formatPercent, statementVerifyPath } from '#app/modules/compliance/statement.ts'
 import { issueStatement, listStatements, requireStatementReader, STATEMENT_LIST_LIMIT } from '#app/modules/compliance/statements.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
@@ -14,7 +15,6 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: statementS
 
 export const meta: MetaFunction = () => [{ title: 'Compliance statements · Bulwark' }]
 
-const IssueStatementSchema = z.object({ intent: z.literal('issue') })
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation } = await requireStatementReader(request, params.slug)
@@ -59,43 +59,30 @@ export default function StatementsPage() {
 			{statements.length === 0 ? (
 				<p>No statement has been issued yet.</p>
 			) : (
-				<div className="table-wrap">
-					<table>
-						<caption className="visually-hidden">Issued statements, newest first</caption>
-						<thead>
-							<tr>
-								<th scope="col">Issued (UTC)</th>
-								<th scope="col">Compliant</th>
-								<th scope="col">Code</th>
-								<th scope="col">Open</th>
-							</tr>
-						</thead>
-						<tbody>
-							{statements.map((statement) => (
-								<tr key={statement.code}>
-									<td>
-										<time dateTime={new Date(statement.issuedAt).toISOString()}>
-											{formatDate(statement.issuedAt)}, {new Date(statement.issuedAt).toISOString().slice(11, 16)}
-										</time>
-									</td>
-									<td>
-										{formatPercent(statement.percentCompliant)} ({formatCount(statement.compliant)} of {formatCount(statement.members)})
-									</td>
-									<td>
-										<code>{statement.code}</code>
-									</td>
-									<td className="actions">
-										<Link to={`${base}/${statement.code}`}>Printable page</Link>
-										<a href={`${base}/${statement.code}.pdf`} download>
-											PDF
-										</a>
-										<Link to={statementVerifyPath(statement.code)}>Public check</Link>
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable caption="Issued statements, newest first" columns={['Issued (UTC)', 'Compliant', 'Code', 'Open']}>
+					{statements.map((statement) => (
+						<tr key={statement.code}>
+							<td>
+								<time dateTime={new Date(statement.issuedAt).toISOString()}>
+									{formatDate(statement.issuedAt)}, {new Date(statement.issuedAt).toISOString().slice(11, 16)}
+								</time>
+							</td>
+							<td>
+								{formatPercent(statement.percentCompliant)} ({formatCount(statement.compliant)} of {formatCount(statement.members)})
+							</td>
+							<td>
+								<code>{statement.code}</code>
+							</td>
+							<td className="actions">
+								<Link to={`${base}/${statement.code}`}>Printable page</Link>
+								<a href={`${base}/${statement.code}.pdf`} download>
+									PDF
+								</a>
+								<Link to={statementVerifyPath(statement.code)}>Public check</Link>
+							</td>
+						</tr>
+					))}
+				</DataTable>
 			)}
 			{statements.length === listLimit ? <p className="muted small">The {listLimit} most recent statements are listed.</p> : null}
 		</section>

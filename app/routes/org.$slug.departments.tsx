@@ -2,6 +2,7 @@ import { getFormProps, getInputProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
@@ -41,24 +42,14 @@ export default function DepartmentsPage() {
 			{departments.length === 0 ? (
 				<p>No departments yet. Departments let managers follow their own teams.</p>
 			) : (
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">Department</th>
-								<th scope="col">Active members</th>
-							</tr>
-						</thead>
-						<tbody>
-							{departments.map((department) => (
-								<tr key={department.id}>
-									<td>{department.name}</td>
-									<td>{department._count.memberships}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable columns={['Department', 'Active members']}>
+					{departments.map((department) => (
+						<tr key={department.id}>
+							<td>{department.name}</td>
+							<td>{department._count.memberships}</td>
+						</tr>
+					))}
+				</DataTable>
 			)}
 			<Form method="POST" {...getFormProps(form)} className="card">
 				<Field label="New department" errors={fields.name.errors} inputProps={getInputProps(fields.name, { type: 'text' })} />

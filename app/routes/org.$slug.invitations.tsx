@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { createInvitation, listOpenInvitations, revokeInvitation } from '#app/modules/organisations/invitations.server.ts'
@@ -122,42 +123,27 @@ export default function InvitationsPage() {
 			{invitations.length === 0 ? (
 				<p>No open invitations.</p>
 			) : (
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">Email</th>
-								<th scope="col">Role</th>
-								<th scope="col">Department</th>
-								<th scope="col">Expires</th>
-								<th scope="col">
-									<span className="visually-hidden">Actions</span>
-								</th>
-							</tr>
-						</thead>
-						<tbody>
-							{invitations.map((invitation) => (
-								<tr key={invitation.id}>
-									<td>{invitation.email}</td>
-									<td>{ROLE_LABELS[invitation.role]}</td>
-									<td>{invitation.department?.name ?? '—'}</td>
-									<td>
-										<time dateTime={new Date(invitation.expiresAt).toISOString()}>{new Date(invitation.expiresAt).toLocaleDateString('en-GB')}</time>
-									</td>
-									<td>
-										<Form method="POST">
-											<input type="hidden" name="intent" value="revoke" />
-											<input type="hidden" name="invitationId" value={invitation.id} />
-											<button type="submit" className="button-small button-danger">
-												Revoke<span className="visually-hidden"> the invitation for {invitation.email}</span>
-											</button>
-										</Form>
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable columns={['Email', 'Role', 'Department', 'Expires', <span key="actions" className="visually-hidden">Actions</span>]}>
+					{invitations.map((invitation) => (
+						<tr key={invitation.id}>
+							<td>{invitation.email}</td>
+							<td>{ROLE_LABELS[invitation.role]}</td>
+							<td>{invitation.department?.name ?? '—'}</td>
+							<td>
+								<time dateTime={new Date(invitation.expiresAt).toISOString()}>{new Date(invitation.expiresAt).toLocaleDateString('en-GB')}</time>
+							</td>
+							<td>
+								<Form method="POST">
+									<input type="hidden" name="intent" value="revoke" />
+									<input type="hidden" name="invitationId" value={invitation.id} />
+									<button type="submit" className="button-small button-danger">
+										Revoke<span className="visually-hidden"> the invitation for {invitation.email}</span>
+									</button>
+								</Form>
+							</td>
+						</tr>
+					))}
+				</DataTable>
 			)}
 		</section>
 	)

@@ -2,6 +2,7 @@ import { getFormProps, getSelectProps } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
 import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
@@ -134,52 +135,39 @@ export default function MembersPage() {
 					<ErrorList errors={formErrors} />
 				</div>
 			) : null}
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">Name</th>
-							<th scope="col">Email</th>
-							<th scope="col">{isAdmin ? 'Role and department' : 'Role'}</th>
-							{isAdmin ? null : <th scope="col">Department</th>}
-							<th scope="col">Status</th>
-						</tr>
-					</thead>
-					<tbody>
-						{members.map((member) => (
-							<tr key={member.id}>
-								<td>{member.user.name}</td>
-								<td>{member.user.email}</td>
-								{isAdmin ? (
-									<td>
-										<MemberEditor member={member} departments={departments} />
-										{member.role === 'MANAGER' && departments.length > 0 ? <ManagerDepartmentsEditor member={member} departments={departments} /> : null}
-									</td>
-								) : (
-									<>
-										<td>{ROLE_LABELS[member.role]}</td>
-										<td>{member.department?.name ?? '—'}</td>
-									</>
-								)}
-								<td>
-									{member.deactivatedAt ? <span className="badge badge-inactive">Deactivated</span> : <span className="badge">Active</span>}
-									{isAdmin && member.id !== ownMembershipId ? (
-										<Form method="POST" className="inline-form">
-											<input type="hidden" name="intent" value="set-active" />
-											<input type="hidden" name="membershipId" value={member.id} />
-											<input type="hidden" name="active" value={member.deactivatedAt ? 'true' : 'false'} />
-											<button type="submit" className={`button-small ${member.deactivatedAt ? 'button-secondary' : 'button-danger'}`}>
-												{member.deactivatedAt ? 'Reactivate' : 'Deactivate'}
-												<span className="visually-hidden"> {member.user.name}</span>
-											</button>
-										</Form>
-									) : null}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable columns={['Name', 'Email', isAdmin ? 'Role and department' : 'Role', ...(isAdmin ? [] : ['Department']), 'Status']}>
+				{members.map((member) => (
+					<tr key={member.id}>
+						<td>{member.user.name}</td>
+						<td>{member.user.email}</td>
+						{isAdmin ? (
+							<td>
+								<MemberEditor member={member} departments={departments} />
+								{member.role === 'MANAGER' && departments.length > 0 ? <ManagerDepartmentsEditor member={member} departments={departments} /> : null}
+							</td>
+						) : (
+							<>
+								<td>{ROLE_LABELS[member.role]}</td>
+								<td>{member.department?.name ?? '—'}</td>
+							</>
+						)}
+						<td>
+							{member.deactivatedAt ? <span className="badge badge-inactive">Deactivated</span> : <span className="badge">Active</span>}
+							{isAdmin && member.id !== ownMembershipId ? (
+								<Form method="POST" className="inline-form">
+									<input type="hidden" name="intent" value="set-active" />
+									<input type="hidden" name="membershipId" value={member.id} />
+									<input type="hidden" name="active" value={member.deactivatedAt ? 'true' : 'false'} />
+									<button type="submit" className={`button-small ${member.deactivatedAt ? 'button-secondary' : 'button-danger'}`}>
+										{member.deactivatedAt ? 'Reactivate' : 'Deactivate'}
+										<span className="visually-hidden"> {member.user.name}</span>
+									</button>
+								</Form>
+							) : null}
+						</td>
+					</tr>
+				))}
+			</DataTable>
 		</section>
 	)
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import type { OutboxKind } from '#app/generated/prisma/enums.ts'
@@ -50,59 +51,46 @@ export default function OutboxPage() {
 					? 'Mail is configured: each message is emailed and kept here.'
 					: 'Mail is not configured (SMTP_URL), so messages are kept here only; pass them on if you need to.'}
 			</p>
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							{COLUMNS.map((column) => (
-								<th key={column} scope="col">
-									{column}
-								</th>
-							))}
-						</tr>
-					</thead>
-					<tbody>
-						{messages.map((message) => (
-							<tr key={message.id}>
-								<td>
-									<time dateTime={new Date(message.createdAt).toISOString()}>{utcMinute(message.createdAt)}</time>
-								</td>
-								<td>{KIND_LABELS[message.kind]}</td>
-								<td>
-									{message.member ? (
-										<>
-											{message.member.name}
-											<br />
-											<span className="small">{message.to}</span>
-										</>
-									) : (
-										<>
-											{message.to}
-											<br />
-											<span className="small muted">no longer a member</span>
-										</>
-									)}
-								</td>
-								<td>
-									<details>
-										<summary>{message.subject}</summary>
-										<pre className="small">{message.text}</pre>
-									</details>
-								</td>
-								<td>
-									{message.deliveredAt ? (
-										<>Delivered {utcMinute(message.deliveredAt)}</>
-									) : message.deliveryError ? (
-										<span className="badge badge-inactive">Not delivered: {message.deliveryError}</span>
-									) : (
-										<span className="badge">Kept in outbox</span>
-									)}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable columns={COLUMNS}>
+				{messages.map((message) => (
+					<tr key={message.id}>
+						<td>
+							<time dateTime={new Date(message.createdAt).toISOString()}>{utcMinute(message.createdAt)}</time>
+						</td>
+						<td>{KIND_LABELS[message.kind]}</td>
+						<td>
+							{message.member ? (
+								<>
+									{message.member.name}
+									<br />
+									<span className="small">{message.to}</span>
+								</>
+							) : (
+								<>
+									{message.to}
+									<br />
+									<span className="small muted">no longer a member</span>
+								</>
+							)}
+						</td>
+						<td>
+							<details>
+								<summary>{message.subject}</summary>
+								<pre className="small">{message.text}</pre>
+							</details>
+						</td>
+						<td>
+							{message.deliveredAt ? (
+								<>Delivered {utcMinute(message.deliveredAt)}</>
+							) : message.deliveryError ? (
+								<span className="badge badge-inactive">Not delivered: {message.deliveryError}</span>
+							) : (
+								<span className="badge">Kept in outbox</span>
+							)}
+						</td>
+					</tr>
+				))}
+			</DataTable>
 			{messages.length === 0 ? <p className="muted">No messages yet.</p> : null}
 			<Pager label="Outbox pages" page={page} pageCount={pageCount} previous="Newer" next="Older" />
 		</section>

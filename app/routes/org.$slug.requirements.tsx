@@ -2,6 +2,7 @@ import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type S
 import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import {
@@ -173,49 +174,34 @@ export default function RequirementsPage() {
 			{requirements.length === 0 ? (
 				<p>No training is required yet.</p>
 			) : (
-				<div className="table-wrap">
-					<table>
-						<caption className="visually-hidden">Training requirements</caption>
-						<thead>
-							<tr>
-								<th scope="col">Course</th>
-								<th scope="col">For</th>
-								<th scope="col">Complete within</th>
-								<th scope="col">Renew every</th>
-								<th scope="col">Since</th>
-								<th scope="col">Actions</th>
-							</tr>
-						</thead>
-						<tbody>
-							{requirements.map((requirement) => (
-								<tr key={requirement.id}>
-									<th scope="row">
-										{requirement.courseTitle}
-										{requirement.pausedAt ? (
-											<>
-												{' '}
-												<span className="badge">Paused</span>
-											</>
-										) : null}
-									</th>
-									<td>{requirement.audienceLabel}</td>
-									<td>{requirement.dueWithinDays} days</td>
-									<td>{requirement.renewEveryMonths ? `${requirement.renewEveryMonths} months` : 'Course validity'}</td>
-									<td>{formatDate(requirement.createdAt)}</td>
-									<td className="actions">
-										{requirement.pausedAt ? (
-											<RequirementButton requirementId={requirement.id} intent="resume" label="Resume" />
-										) : (
-											<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
-										)}
-										<RequirementButton requirementId={requirement.id} intent="remove" label="Remove" />
-										<AdjustRequirement requirement={requirement} lastResult={adjusted === requirement.id ? actionData?.result : undefined} />
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable caption="Training requirements" columns={['Course', 'For', 'Complete within', 'Renew every', 'Since', 'Actions']}>
+					{requirements.map((requirement) => (
+						<tr key={requirement.id}>
+							<th scope="row">
+								{requirement.courseTitle}
+								{requirement.pausedAt ? (
+									<>
+										{' '}
+										<span className="badge">Paused</span>
+									</>
+								) : null}
+							</th>
+							<td>{requirement.audienceLabel}</td>
+							<td>{requirement.dueWithinDays} days</td>
+							<td>{requirement.renewEveryMonths ? `${requirement.renewEveryMonths} months` : 'Course validity'}</td>
+							<td>{formatDate(requirement.createdAt)}</td>
+							<td className="actions">
+								{requirement.pausedAt ? (
+									<RequirementButton requirementId={requirement.id} intent="resume" label="Resume" />
+								) : (
+									<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
+								)}
+								<RequirementButton requirementId={requirement.id} intent="remove" label="Remove" />
+								<AdjustRequirement requirement={requirement} lastResult={adjusted === requirement.id ? actionData?.result : undefined} />
+							</td>
+						</tr>
+					))}
+				</DataTable>
 			)}
 
 			<Form method="POST" {...getFormProps(form)} className="card stack">

@@ -1,4 +1,5 @@
 import { prisma } from '#app/utils/db.server.ts'
+import { requirementStatus } from './report.server.ts'
 import { byUrgency, type RequirementStatus } from './status.ts'
 
 export type MemberRequirement = {
@@ -17,14 +18,14 @@ export type MemberRequirement = {
 
 /**
  * What the learner's organisations require of them, worst first: the learner's dashboard. One
- * statement for all their organisations.
+ * indexed read of the stored state (decision 016) for all their organisations.
  */
 export async function listAssignedTraining(userId: string, at = new Date()) {
 	const rows = await prisma.$queryRaw<(MemberRequirement & { organisationId: string; organisationName: string })[]>`
-		SELECT o."id" AS "organisationId", o."name" AS "organisationName", r.*
-		FROM "Membership" m
-		JOIN "Organisation" o ON o."id" = m."organisationId"
-		CROSS JOIN LATERAL "bulwark_member_requirements"(o."id", ${at}) r
-		WHERE m."userId" = ${userId} AND m."deactivatedAt" IS NULL AND r."userId" = ${userId}`
+		SELECT o."id" AS "organisationId", o."name" AS "organisationName", r."membershipId", r."userId", r."departmentId", r."requirementId",
+			r."courseSlug", r."appliesSince", r."dueOn", r."completedAt", r."validUntil", ${requirementStatus(at)} AS "status"
+		FROM "MemberRequirementState" r
+		JOIN "Organisation" o ON o."id" = r."organisationId"
+		WHERE r."userId" = ${userId}`
 	return rows.sort(byUrgency)
 }

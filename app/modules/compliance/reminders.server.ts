@@ -8,6 +8,7 @@ import { isEmailConfigured, sendEmail } from '#app/utils/email.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { snapshotOrganisation, utcDay } from './history.server.ts'
+import { memberStatus, requirementStatus } from './report.server.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { byUrgency, STATUS_LABELS } from './status.ts'
 
@@ -183,7 +184,7 @@ function outboundFor(recipients: Recipient[], composition: Composition): Outboun
 
 /** A member's requirements with their status at `at` (rules of migration training_requirements). */
 const requirementsAt = (at: Date) =>
-	Prisma.sql`SELECT r."membershipId", r."courseSlug", r."dueOn", "bulwark_requirement_status"(r."validUntil", r."dueOn", ${at}) AS "status" FROM "MemberRequirementState" r`
+	Prisma.sql`SELECT r."membershipId", r."courseSlug", r."dueOn", ${requirementStatus(at)} AS "status" FROM "MemberRequirementState" r`
 
 /** The due and overdue rows of `requirements` (a query with requirementsAt's columns) whose member is active. */
 const outstandingOf = (requirements: Prisma.Sql, condition = Prisma.empty) => prisma.$queryRaw<OutstandingRow[]>`
@@ -204,7 +205,7 @@ const findDueMembers = (scope: ManagerScope, membershipId: string | undefined, a
 		JOIN "MemberComplianceState" s ON s."membershipId" = r."membershipId"
 		WHERE s."organisationId" = ${scope.organisationId} ${inScope(scope, Prisma.sql`s."departmentId"`)}
 			${membershipId ? Prisma.sql`AND s."membershipId" = ${membershipId}` : Prisma.empty}
-			AND "bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", ${at}) IN ('DUE', 'OVERDUE')`)
+			AND ${memberStatus(at)} IN ('DUE', 'OVERDUE')`)
 
 /** Why one member cannot be reminded: not among those the manager sees (404), or nothing due (400). */
 async function refuseReminder(scope: ManagerScope, membershipId: string) {

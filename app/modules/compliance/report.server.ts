@@ -11,9 +11,9 @@ import { byUrgency, emptyStatusCounts, type RequirementStatus, type StatusCounts
 // of migration training_requirements, so the dashboard, member page, CSV and statement agree.
 
 /** The SQL for a member's status as a whole from their row in "MemberComplianceState" `s`. */
-const memberStatus = (at: Date) => Prisma.sql`"bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", ${at})`
+export const memberStatus = (at: Date) => Prisma.sql`"bulwark_member_status"(s."requirementCount", s."firstDueOn", s."firstExpiry", ${at})`
 /** The SQL for a member's status for one requirement from their row in "MemberRequirementState" `r`. */
-const requirementStatus = (at: Date) => Prisma.sql`"bulwark_requirement_status"(r."validUntil", r."dueOn", ${at})`
+export const requirementStatus = (at: Date) => Prisma.sql`"bulwark_requirement_status"(r."validUntil", r."dueOn", ${at})`
 
 /** Key of members without a department in per-department figures. */
 export const NO_DEPARTMENT = ''

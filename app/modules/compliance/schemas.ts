@@ -74,3 +74,6 @@ export const ReminderActionSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('remind-all') }),
 	z.object({ intent: z.literal('remind'), membershipId: IdSchema }),
 ])
+
+/** The statements page's one button. */
+export const IssueStatementSchema = z.object({ intent: z.literal('issue') })
