@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
+import { median } from './support/median.ts'
 import { createScratchDatabase } from './support/scratch-postgres.ts'
 
 /**
@@ -43,7 +44,6 @@ type ChildResult = {
 	notes: string[]
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 const MB = 1024 * 1024
 const formatMB = (bytes: number) => (bytes / MB).toFixed(1)
 const sizes = () => [Math.round(MEMBERS / 4), Math.round(MEMBERS / 2), MEMBERS]

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { readCourseSources } from '#app/modules/courses/course-source.server.ts'
+import { median } from './support/median.ts'
 import { createScratchDatabase } from './support/scratch-postgres.ts'
 
 /**
@@ -57,7 +58,6 @@ async function signUpBenchLearner() {
 type Route = { name: string; path: string; cookie: string | null }
 type Row = { name: string; path: string; signedIn: boolean; requestsPerSecond: number; p50: number; p99: number; errors: number }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
 function run(route: Route, duration: number) {
 	return autocannon({ url: `${ORIGIN}${route.path}`, connections: CONNECTIONS, duration, headers: route.cookie ? { Cookie: route.cookie } : undefined })
