@@ -8,9 +8,9 @@ import { requireCourse, requireLearner } from '#app/modules/courses/access.serve
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { loadProgress, markLessonDone, rememberLesson } from '#app/modules/courses/progress.server.ts'
 import { hasQuiz, loadQuizState, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
-import { LessonIntentSchema } from '#app/modules/courses/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { badRequest, notFound, readForm } from '#app/utils/http.server.ts'
+import { readForm, readIntent } from '#app/utils/form-submission.server.ts'
+import { badRequest, notFound } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
 	{ title: data ? `${data.lesson.title} · ${data.course.title} · Bulwark` : 'Lesson · Bulwark' },
@@ -55,12 +55,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { course, session, variant, lesson, index } = await requireLesson(request, params)
 	const formData = await readForm(request)
-	const intent = LessonIntentSchema.safeParse(formData.get('intent'))
-	if (!intent.success) throw badRequest(intent.error.issues[0]?.message ?? 'Unknown form')
+	const intent = readIntent(formData, ['complete', 'submit-quiz'])
 	const learner = { id: session.user.id, name: session.user.name }
 	const lessonUrl = `/courses/${course.slug}/${lesson.slug}`
 
-	if (intent.data === 'complete') {
+	if (intent === 'complete') {
 		if (hasQuiz(lesson)) throw badRequest('This lesson is done when you pass its quiz.')
 		const { completion, remainingLessons } = await markLessonDone(learner, course, lesson.slug, variant.language)
 		if (completion) return redirectToCertificate(completion.certificateCode, variant.title)

@@ -1,6 +1,6 @@
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { LessonHtml } from '#app/components/courses/lesson-html.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -11,7 +11,7 @@ import { CHARTER_PRINCIPLES, LANGUAGE_NAMES } from '#app/modules/courses/course-
 import { preferredLanguage } from '#app/modules/courses/language.server.ts'
 import { loadCourseStandings, restartCourse } from '#app/modules/courses/progress.server.ts'
 import { CourseIntentSchema } from '#app/modules/courses/schemas.ts'
-import { badRequest, readForm } from '#app/utils/http.server.ts'
+import { badRequest } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
 	data ? [{ title: `${data.course.title} · Bulwark` }, { name: 'description', content: data.course.summary }] : [{ title: 'Course · Bulwark' }]
@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const course = await requireCourse(params.courseSlug)
 	const session = await requireLearner(request, course)
-	const submission = parseWithZod(await readForm(request), { schema: CourseIntentSchema })
+	const submission = await readSubmission(request, CourseIntentSchema)
 	if (submission.status !== 'success') throw badRequest('This form is not one the course page knows; reload the page.')
 	await restartCourse(session.user.id, course.slug)
 	const first = pickVariant(course, session.user.language).lessons[0]

@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react'
 import { z } from 'zod'
@@ -16,8 +15,9 @@ import {
 	InvitationError,
 } from '#app/modules/organisations/invitations.server.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
+import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { notFound, readForm } from '#app/utils/http.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Invitation · Bulwark' }]
 
@@ -56,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const formData = await readForm(request)
 	const { session } = await getAuthSession(request)
 
-	if (formData.get('intent') !== 'signup') {
+	if (readIntent(formData, ['signup', 'accept']) === 'accept') {
 		if (!session) return data({ result: null, error: 'Log in first to accept this invitation.' }, { status: 401 })
 		try {
 			const { organisationSlug } = await acceptInvitation({ token, userId: session.user.id })
@@ -68,12 +68,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	}
 
 	if (session) return data({ result: null, error: 'You are already signed in; accept the invitation with this account.' }, { status: 400 })
-	const submission = parseWithZod(formData, {
-		schema: AcceptWithNewAccountSchema.superRefine((value, ctx) => {
+	const submission = parseSubmission(
+		formData,
+		AcceptWithNewAccountSchema.superRefine((value, ctx) => {
 			const problem = findPasswordProblem(value.password, { email: invitation.email, name: value.name })
 			if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })
 		}),
-	})
+	)
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }), error: null }, { status: 400 })
 	try {
 		const { userId, organisationSlug } = await acceptInvitationWithNewAccount({ token, name: submission.value.name, password: submission.value.password })

@@ -1,12 +1,12 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
-import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
+import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Log in · Bulwark' }]
 
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
 	await requireAnonymous(request)
-	const submission = parseWithZod(await readForm(request), { schema: LoginSchema })
+	const submission = await readSubmission(request, LoginSchema)
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}

@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -13,9 +12,10 @@ import { MEMBER_SORTS, MemberTableQuerySchema, ReminderActionSchema } from '#app
 import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { formatPercent } from '#app/modules/compliance/statement.ts'
 import { meetsRequirement, REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
-import { badRequest, getAppOrigin, readForm } from '#app/utils/http.server.ts'
+import { badRequest, getAppOrigin } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Compliance · Bulwark' }]
 
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { user, scope } = await requireManagerScope(request, params.slug)
-	const submission = parseWithZod(await readForm(request), { schema: ReminderActionSchema })
+	const submission = await readSubmission(request, ReminderActionSchema)
 	if (submission.status !== 'success') return data({ message: 'Choose whom to remind from the dashboard.', sent: null }, { status: 400 })
 	let result
 	try {

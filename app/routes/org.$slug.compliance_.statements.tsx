@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -6,9 +5,9 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { IssueStatementSchema } from '#app/modules/compliance/schemas.ts'
 import { formatCount, formatPercent, statementVerifyPath } from '#app/modules/compliance/statement.ts'
 import { issueStatement, listStatements, requireStatementReader, STATEMENT_LIST_LIMIT } from '#app/modules/compliance/statements.server.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
-import { readForm } from '#app/utils/http.server.ts'
 import statementStylesHref from '#app/styles/statement.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: statementStylesHref }]
@@ -23,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireStatementReader(request, params.slug)
-	const submission = parseWithZod(await readForm(request), { schema: IssueStatementSchema })
+	const submission = await readSubmission(request, IssueStatementSchema)
 	if (submission.status !== 'success') return data({ message: 'Use the “Issue a statement” button to issue a statement.' }, { status: 400 })
 	const statement = await issueStatement({ organisationId: organisation.id, actorId: user.id, at: new Date() })
 	return redirectWithFlash(`/org/${organisation.slug}/compliance/statements/${statement.code}`, {

@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -9,8 +8,8 @@ import { requireMembership } from '#app/modules/organisations/membership.server.
 import { createDepartment, listDepartments, MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { canAdminister } from '#app/modules/organisations/roles.ts'
 import { CreateDepartmentSchema } from '#app/modules/organisations/schemas.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { readForm } from '#app/utils/http.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can manage departments.' }
 
@@ -21,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
-	const submission = parseWithZod(await readForm(request), { schema: CreateDepartmentSchema })
+	const submission = await readSubmission(request, CreateDepartmentSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	try {
 		await createDepartment({ organisationId: organisation.id, actorId: user.id, name: submission.value.name })

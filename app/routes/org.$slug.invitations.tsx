@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -10,10 +9,11 @@ import { requireMembership } from '#app/modules/organisations/membership.server.
 import { listDepartments, MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { InviteSchema, RevokeInvitationSchema } from '#app/modules/organisations/schemas.ts'
+import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { getAppOrigin, readForm } from '#app/utils/http.server.ts'
+import { getAppOrigin } from '#app/utils/http.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can invite people.' }
 
@@ -26,8 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
 	const formData = await readForm(request)
-	if (formData.get('intent') === 'revoke') {
-		const submission = parseWithZod(formData, { schema: RevokeInvitationSchema })
+	if (readIntent(formData, ['invite', 'revoke']) === 'revoke') {
+		const submission = parseSubmission(formData, RevokeInvitationSchema)
 		if (submission.status !== 'success') return data({ result: submission.reply(), created: null }, { status: 400 })
 		try {
 			await revokeInvitation({ organisationId: organisation.id, actorId: user.id, invitationId: submission.value.invitationId })
@@ -38,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return redirectWithFlash(`/org/${organisation.slug}/invitations`, { type: 'success', message: 'Invitation revoked.' })
 	}
 
-	const submission = parseWithZod(formData, { schema: InviteSchema })
+	const submission = parseSubmission(formData, InviteSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply(), created: null }, { status: 400 })
 	try {
 		const created = await createInvitation({
@@ -97,6 +97,7 @@ export default function InvitationsPage() {
 				</div>
 			) : null}
 			<Form method="POST" {...getFormProps(form)} className="card">
+				<input type="hidden" name="intent" value="invite" />
 				<Field label="Email" errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: 'email' }), autoComplete: 'off' }} />
 				<SelectField label="Role" errors={fields.role.errors} selectProps={getSelectProps(fields.role)}>
 					{ROLES.map((role) => (

@@ -1,5 +1,4 @@
 import { getFormProps, getSelectProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -17,8 +16,8 @@ import {
 } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { readForm } from '#app/utils/http.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation, membership, scope } = await requireManagerScope(request, params.slug, 'Only managers and admins can see the member list.')
@@ -31,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		allow: canAdminister,
 		forbiddenMessage: 'Only admins can change members.',
 	})
-	const submission = parseWithZod(await readForm(request), { schema: MemberActionSchema })
+	const submission = await readSubmission(request, MemberActionSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const change = submission.value
 	try {

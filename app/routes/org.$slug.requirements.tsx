@@ -1,5 +1,4 @@
 import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
@@ -20,9 +19,9 @@ import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { readForm } from '#app/utils/http.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can manage training requirements.' }
 
@@ -48,12 +47,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user } = await requireMembership(request, params.slug, adminOnly)
 	const formData = await readForm(request)
+	const intent = readIntent(formData, ['create', 'adjust', 'pause', 'resume', 'remove', 'apply-baseline'])
 	const { courses, bySlug } = await getCourseLibrary()
 	const back = `/org/${organisation.slug}/requirements`
 	const scope = { organisationId: organisation.id, actorId: user.id }
 
-	if (formData.get('intent') === 'create') {
-		const submission = parseWithZod(formData, { schema: CreateRequirementSchema })
+	if (intent === 'create') {
+		const submission = parseSubmission(formData, CreateRequirementSchema)
 		if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 		const course = bySlug.get(submission.value.courseSlug)
 		if (!course) return data({ result: submission.reply({ fieldErrors: { courseSlug: ['Choose a course from the list'] } }) }, { status: 400 })
@@ -61,14 +61,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return redirectWithFlash(back, { type: 'success', message: `“${course.variants.en.title}” is now required.` })
 	}
 
-	if (formData.get('intent') === 'adjust') {
-		const submission = parseWithZod(formData, { schema: AdjustRequirementSchema })
+	if (intent === 'adjust') {
+		const submission = parseSubmission(formData, AdjustRequirementSchema)
 		if (submission.status !== 'success') return data({ result: submission.reply(), adjusted: formData.get('requirementId') }, { status: 400 })
 		await adjustRequirement({ ...scope, ...submission.value })
 		return redirectWithFlash(back, { type: 'success', message: 'Requirement adjusted.' })
 	}
 
-	const submission = parseWithZod(formData, { schema: RequirementActionSchema })
+	const submission = parseSubmission(formData, RequirementActionSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const change = submission.value
 	switch (change.intent) {

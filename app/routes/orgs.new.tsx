@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -7,8 +6,8 @@ import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { createOrganisation } from '#app/modules/organisations/organisations.server.ts'
 import { CreateOrganisationSchema } from '#app/modules/organisations/schemas.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { readForm } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Create an organisation · Bulwark' }]
 
@@ -19,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const session = await requireSession(request)
-	const submission = parseWithZod(await readForm(request), { schema: CreateOrganisationSchema })
+	const submission = await readSubmission(request, CreateOrganisationSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const organisation = await createOrganisation({ userId: session.user.id, name: submission.value.name })
 	return redirectWithFlash(`/org/${organisation.slug}`, {

@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -11,8 +10,9 @@ import { invalidateOtherSessions, listUserSessions } from '#app/modules/auth/ses
 import { LANGUAGE_NAMES, LANGUAGES } from '#app/modules/courses/course-schema.ts'
 import { setLanguage } from '#app/modules/courses/language.server.ts'
 import { LanguagePreferenceSchema } from '#app/modules/courses/schemas.ts'
+import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
-import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Account settings · Bulwark' }]
 
@@ -30,25 +30,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const session = await requireSession(request)
 	const formData = await readForm(request)
-	if (formData.get('intent') === 'language') {
-		const submission = parseWithZod(formData, { schema: LanguagePreferenceSchema })
+	const intent = readIntent(formData, ['language', 'logout-others', 'change-password'])
+	if (intent === 'language') {
+		const submission = parseSubmission(formData, LanguagePreferenceSchema)
 		if (submission.status !== 'success') return data({ result: submission.reply(), form: 'language' as const }, { status: 400 })
 		await setLanguage(session.user.id, submission.value.language)
 		return redirectWithFlash('/settings', { type: 'success', message: `Courses will be shown in ${LANGUAGE_NAMES[submission.value.language]} where available.` })
 	}
-	if (formData.get('intent') === 'logout-others') {
+	if (intent === 'logout-others') {
 		const ended = await invalidateOtherSessions(session.user.id, session.id)
 		return redirectWithFlash('/settings', {
 			type: 'success',
 			message: ended === 0 ? 'There were no other sessions.' : `Logged out of ${ended} other session${ended === 1 ? '' : 's'}.`,
 		})
 	}
-	const submission = parseWithZod(formData, {
-		schema: ChangePasswordSchema.superRefine((value, ctx) => {
+	const submission = parseSubmission(
+		formData,
+		ChangePasswordSchema.superRefine((value, ctx) => {
 			const problem = findPasswordProblem(value.newPassword, session.user)
 			if (problem) ctx.addIssue({ code: 'custom', path: ['newPassword'], message: problem })
 		}),
-	})
+	)
 	const hideFields = ['currentPassword', 'newPassword', 'confirmPassword']
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields }) }, { status: 400 })
 	const changed = await changePassword({ userId: session.user.id, sessionId: session.id, ...submission.value })

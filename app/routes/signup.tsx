@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -7,7 +6,8 @@ import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
-import { forwardRetryAfter, readForm, tooManyAttempts } from '#app/utils/http.server.ts'
+import { readSubmission } from '#app/utils/form-submission.server.ts'
+import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
 
@@ -20,12 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
 	await requireAnonymous(request)
-	const submission = parseWithZod(await readForm(request), {
-		schema: SignupSchema.superRefine((value, ctx) => {
+	const submission = await readSubmission(
+		request,
+		SignupSchema.superRefine((value, ctx) => {
 			const problem = findPasswordProblem(value.password, value)
 			if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem })
 		}),
-	})
+	)
 	if (submission.status !== 'success') {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}

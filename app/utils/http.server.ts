@@ -13,18 +13,6 @@ export function badRequest(message: string) {
 	return data({ message }, { status: 400 })
 }
 
-/**
- * The submitted form, or a 400 when the body is not a form at all (no body, JSON, broken
- * multipart): `request.formData()` would throw and surface as a 500.
- */
-export async function readForm(request: Request) {
-	try {
-		return await request.formData()
-	} catch {
-		throw badRequest('This request did not carry a form we could read. Reload the page and submit the form again.')
-	}
-}
-
 /** The origin links in emails point to: APP_URL when set (behind a proxy), else this request's. */
 export function getAppOrigin(request: Request, appUrl?: string) {
 	return appUrl ? new URL(appUrl).origin : new URL(request.url).origin

@@ -293,7 +293,7 @@ describe('account settings', () => {
 		const before = await prisma.user.findUniqueOrThrow({ where: { id: user.id } })
 
 		const result = expectData(
-			await settings(current.cookie, { currentPassword: user.password, newPassword: 'password123456', confirmPassword: 'password123456' }),
+			await settings(current.cookie, { intent: 'change-password', currentPassword: user.password, newPassword: 'password123456', confirmPassword: 'password123456' }),
 			400,
 		)
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { CERTIFICATE_CODE_PATTERN } from '#app/modules/certificates/certificate-code.server.ts'
 import { addMonths } from '#app/modules/courses/completion.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { ALTERED_FORM_MESSAGE } from '#app/utils/form-submission.server.ts'
 import {
 	answerFields,
 	certificateCodeFrom,
@@ -466,7 +467,7 @@ describe('refused quiz submissions', () => {
 
 		const refused = await expectThrownStatus(submit(cookie, withIntent), 400)
 
-		expect(refused.data.message).toBe('This form is not one the lesson page knows; reload the page')
+		expect(refused.data.message).toBe(ALTERED_FORM_MESSAGE)
 		expect(await learningRows(user.id)).toEqual(before)
 	})
 
@@ -585,7 +586,7 @@ describe('completing a course', () => {
 		const before = await learningRows(user.id)
 
 		const refused = await expectThrownStatus(postCourse(cookie, MEMBERS_COURSE, { intent: 'reset-everything' }), 400)
-		expect(refused.data.message).toBe('This form is not one the course page knows; reload the page.')
+		expect(refused.data.message).toBe(ALTERED_FORM_MESSAGE)
 		await expectThrownStatus(postCourse(cookie, MEMBERS_COURSE, {}), 400)
 		expect(await learningRows(user.id)).toEqual(before)
 	})

@@ -229,7 +229,7 @@ describe('changing the password is rate limited per user', () => {
 		const before = await storedHash(user.id)
 		const submit = (currentPassword: string) =>
 			settingsAction({
-				request: postRequest('/settings', { currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
+				request: postRequest('/settings', { intent: 'change-password', currentPassword, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie }),
 				params: {},
 				context: routeContext(),
 			})
@@ -251,7 +251,7 @@ describe('changing the password is rate limited per user', () => {
 		const { cookie: otherCookie } = await createSessionCookie(other.id)
 		expectRedirect(
 			await settingsAction({
-				request: postRequest('/settings', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie: otherCookie }),
+				request: postRequest('/settings', { intent: 'change-password', currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, { cookie: otherCookie }),
 				params: {},
 				context: routeContext(),
 			}),

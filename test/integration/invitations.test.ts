@@ -66,7 +66,7 @@ describe('creating an invitation', () => {
 		const email = uniqueEmail('colleague')
 
 		const result = await invitationsAction({
-			request: postRequest(`/org/${organisation.slug}/invitations`, { email: email.toUpperCase(), role: 'MANAGER', departmentId: department.id }, { cookie }),
+			request: postRequest(`/org/${organisation.slug}/invitations`, { intent: 'invite', email: email.toUpperCase(), role: 'MANAGER', departmentId: department.id }, { cookie }),
 			params: { slug: organisation.slug },
 			context: routeContext(),
 		})

@@ -33,7 +33,7 @@ const loadOrganisation = (slug: string, cookie: string) => organisationLoader(ar
 const changeMember = (slug: string, cookie: string, fields: Record<string, string>) =>
 	membersAction(args(postRequest(`/org/${slug}/members`, fields, { cookie }), slug))
 const invite = (slug: string, cookie: string, fields: Record<string, string>) =>
-	invitationsAction(args(postRequest(`/org/${slug}/invitations`, fields, { cookie }), slug))
+	invitationsAction(args(postRequest(`/org/${slug}/invitations`, { intent: 'invite', ...fields }, { cookie }), slug))
 
 const membershipById = (id: string) => prisma.membership.findUniqueOrThrow({ where: { id } })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IdSchema, ticked } from '#app/modules/auth/schemas.ts'
+import { IdSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
 import { AUDIENCES } from './audience.ts'
@@ -38,16 +38,16 @@ export const CreateRequirementSchema = z
 /** Adjusting a requirement in place: its days and recurrence (the baseline's, say). */
 export const AdjustRequirementSchema = z.object({
 	intent: z.literal('adjust'),
-	requirementId: IdSchema,
+	requirementId: RecordIdSchema,
 	dueWithinDays: DueWithinDaysSchema,
 	recurrenceMonths: RecurrenceMonthsSchema,
 })
 
 /** The list's buttons; the create and adjust forms have their own schemas above. */
 export const RequirementActionSchema = z.discriminatedUnion('intent', [
-	z.object({ intent: z.literal('pause'), requirementId: IdSchema }),
-	z.object({ intent: z.literal('resume'), requirementId: IdSchema }),
-	z.object({ intent: z.literal('remove'), requirementId: IdSchema }),
+	z.object({ intent: z.literal('pause'), requirementId: RecordIdSchema }),
+	z.object({ intent: z.literal('resume'), requirementId: RecordIdSchema }),
+	z.object({ intent: z.literal('remove'), requirementId: RecordIdSchema }),
 	z.object({ intent: z.literal('apply-baseline') }),
 ])
 
@@ -72,7 +72,7 @@ export type MemberTableQuery = z.infer<typeof MemberTableQuerySchema>
 /** The dashboard's reminder buttons: everyone due or overdue, or one member. */
 export const ReminderActionSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('remind-all') }),
-	z.object({ intent: z.literal('remind'), membershipId: IdSchema }),
+	z.object({ intent: z.literal('remind'), membershipId: RecordIdSchema }),
 ])
 
 /** The statements page's one button. */

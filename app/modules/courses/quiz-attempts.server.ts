@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import type { SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod'
+import { parseSubmission } from '#app/utils/form-submission.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import type { CompiledCourse, CompiledLesson } from './compile-course.server.tsx'
 import type { Language, Quiz } from './course-schema.ts'
@@ -130,7 +130,7 @@ export async function submitQuizForm(learner: Learner, course: CompiledCourse, l
 	// Before validating: a form built for other questions cannot be answered, only replaced.
 	const quiz = quizFor(course, lessonSlug, attempt.language)
 	if (!quiz || isOutdated(course, lessonSlug, attempt)) return { status: 'outdated' }
-	const submission = parseWithZod(formData, { schema: quizSubmissionSchema(toPublicQuestions(quiz, attempt.presentation, attempt.language)) })
+	const submission = parseSubmission(formData, quizSubmissionSchema(toPublicQuestions(quiz, attempt.presentation, attempt.language)))
 	if (submission.status !== 'success') return { status: 'invalid', reply: submission.reply() }
 	return gradeAttempt(learner, course, lessonSlug, quiz, attempt, submission.value.answers)
 }

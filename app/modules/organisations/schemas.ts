@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EmailSchema, IdSchema, PlainTextSchema, ticked } from '#app/modules/auth/schemas.ts'
+import { EmailSchema, IdSchema, PlainTextSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { ROLES } from './roles.ts'
 
 export const OrganisationNameSchema = PlainTextSchema({ required: 'Enter the organisation’s name', max: 80 })
@@ -16,6 +16,7 @@ const RoleSchema = z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, 
 const OptionalDepartmentSchema = IdSchema.optional().transform((value) => value ?? null)
 
 export const InviteSchema = z.object({
+	intent: z.literal('invite'),
 	email: EmailSchema,
 	role: RoleSchema,
 	departmentId: OptionalDepartmentSchema,
@@ -23,24 +24,24 @@ export const InviteSchema = z.object({
 
 export const UpdateMemberSchema = z.object({
 	intent: z.literal('update'),
-	membershipId: IdSchema,
+	membershipId: RecordIdSchema,
 	role: RoleSchema,
 	departmentId: OptionalDepartmentSchema,
 })
 
 export const SetMemberActiveSchema = z.object({
 	intent: z.literal('set-active'),
-	membershipId: IdSchema,
+	membershipId: RecordIdSchema,
 	active: z.enum(['true', 'false']).transform((value) => value === 'true'),
 })
 
 /** The departments a manager is limited to; none ticked means the whole organisation. */
 export const LimitManagerSchema = z.object({
 	intent: z.literal('limit-departments'),
-	membershipId: IdSchema,
+	membershipId: RecordIdSchema,
 	departmentIds: ticked(IdSchema),
 })
 
 export const MemberActionSchema = z.discriminatedUnion('intent', [UpdateMemberSchema, SetMemberActiveSchema, LimitManagerSchema])
 
-export const RevokeInvitationSchema = z.object({ intent: z.literal('revoke'), invitationId: IdSchema })
+export const RevokeInvitationSchema = z.object({ intent: z.literal('revoke'), invitationId: RecordIdSchema })
