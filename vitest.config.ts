@@ -24,6 +24,19 @@ export default defineConfig({
 					hookTimeout: 60_000,
 				},
 			},
+			{
+				extends: true,
+				test: {
+					name: 'library',
+					include: ['test/library/**/*.test.ts'],
+					environment: 'node',
+					// The same as integration, on the real course library instead of the fixtures.
+					env: { PGLITE_DATA_DIR: 'memory://', COURSES_DIR: 'courses' },
+					setupFiles: ['test/setup/integration.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 300_000,
+				},
+			},
 		],
 	},
 })

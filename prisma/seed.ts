@@ -1,12 +1,13 @@
 import 'dotenv/config'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { addMonths } from '#app/modules/courses/completion.ts'
+import { quizOf } from '#app/modules/courses/answer-keys.server.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
 import { backfillComplianceHistory, snapshotOrganisation, TREND_DAYS } from '#app/modules/compliance/history.server.ts'
 import { applyBaseline } from '#app/modules/compliance/requirements.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { markLessonDone } from '#app/modules/courses/progress.server.ts'
-import { findAttempt, hasQuiz, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
+import { findAttempt, openAttempt, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
 import { correctOptionPositions } from '#app/modules/courses/quiz.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { disconnectDatabase, prisma } from '#app/utils/db.server.ts'
@@ -95,7 +96,8 @@ async function seed() {
 /** Takes a course the way a learner does: every lesson, every quiz answered correctly. */
 async function takeCourse(learner: { id: string; name: string }, course: CompiledCourse, lastLesson = Number.POSITIVE_INFINITY) {
 	for (const lesson of course.variants.en.lessons.slice(0, lastLesson)) {
-		if (!hasQuiz(lesson)) {
+		const quiz = quizOf(course, lesson.slug, 'en')
+		if (!quiz) {
 			await markLessonDone(learner, course, lesson.slug, 'en')
 			continue
 		}
@@ -105,7 +107,7 @@ async function takeCourse(learner: { id: string; name: string }, course: Compile
 		// The form a learner would post, with the right options ticked.
 		const form = new FormData()
 		form.set('attemptId', attemptId)
-		for (const question of lesson.quiz.questions) {
+		for (const question of quiz.questions) {
 			const correct = new Set(correctOptionPositions(question, 'en'))
 			for (const shown of attempt.presentation[question.id] ?? []) if (correct.has(shown.option)) form.append(`answers.${question.id}`, shown.id)
 		}

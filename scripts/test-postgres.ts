@@ -9,7 +9,7 @@ const database = await createScratchDatabase(new URL(process.env.TEST_POSTGRES_U
 console.log(`Integration tests on PostgreSQL, database ${database.name}`)
 
 const exitCode = await new Promise<number>((resolve) => {
-	const child = spawn('npx', ['vitest', 'run', '--project', 'integration', ...process.argv.slice(2)], {
+	const child = spawn('npx', ['vitest', 'run', '--project', 'integration', '--project', 'library', ...process.argv.slice(2)], {
 		stdio: 'inherit',
 		env: { ...process.env, DATABASE_URL: database.url },
 	})

@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireCourse, requireLearner } from '#app/modules/courses/access.server.ts'
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { loadProgress, markLessonDone, rememberLesson } from '#app/modules/courses/progress.server.ts'
-import { hasQuiz, loadQuizState, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
+import { loadQuizState, submitQuizForm } from '#app/modules/courses/quiz-attempts.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const progress = await loadProgress(userId, course.slug)
 	await rememberLesson(userId, course.slug, lesson.slug, progress)
 	const done = progress?.doneLessons ?? new Set<string>()
-	const { quiz, result } = hasQuiz(lesson)
+	const { quiz, result } = lesson.hasQuiz
 		? await loadQuizState(userId, course, lesson, variant.language, new URL(request.url).searchParams.get('attempt'))
 		: { quiz: null, result: null }
 	const lessons = variant.lessons.map((item) => ({ slug: item.slug, title: item.title, done: done.has(item.slug) }))
@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		previous: variant.lessons[index - 1]?.slug ?? null,
 		next: variant.lessons[index + 1]?.slug ?? null,
 		done: done.has(lesson.slug),
-		hasQuiz: hasQuiz(lesson),
+		hasQuiz: lesson.hasQuiz,
 		quizPassed: progress?.passedQuizzes.has(lesson.slug) ?? false,
 		passMark: course.facts.passMark,
 		quiz,
@@ -60,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const lessonUrl = `/courses/${course.slug}/${lesson.slug}`
 
 	if (intent === 'complete') {
-		if (hasQuiz(lesson)) throw badRequest('This lesson is done when you pass its quiz.')
+		if (lesson.hasQuiz) throw badRequest('This lesson is done when you pass its quiz.')
 		const { completion, remainingLessons } = await markLessonDone(learner, course, lesson.slug, variant.language)
 		if (completion) return redirectToCertificate(completion.certificateCode, variant.title)
 		const next = variant.lessons[index + 1]
@@ -73,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		})
 	}
 
-	if (!hasQuiz(lesson)) throw badRequest('This lesson has no quiz.')
+	if (!lesson.hasQuiz) throw badRequest('This lesson has no quiz.')
 	const outcome = await submitQuizForm(learner, course, lesson.slug, formData)
 	switch (outcome.status) {
 		case 'unknown-attempt':

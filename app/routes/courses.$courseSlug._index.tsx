@@ -6,6 +6,7 @@ import { LessonHtml } from '#app/components/courses/lesson-html.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { readOverviewAccess, requireCourse, requireLearner } from '#app/modules/courses/access.server.ts'
 import { summariseCourse } from '#app/modules/courses/catalogue.server.ts'
+import { summariseLesson } from '#app/modules/courses/compile-course.server.tsx'
 import { pickVariant } from '#app/modules/courses/course-library.server.ts'
 import { CHARTER_PRINCIPLES, LANGUAGE_NAMES } from '#app/modules/courses/course-schema.ts'
 import { preferredLanguage } from '#app/modules/courses/language.server.ts'
@@ -34,11 +35,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			languages: course.facts.languages.map((code) => LANGUAGE_NAMES[code]),
 			version: course.facts.version,
 		},
-		lessons: variant.lessons.map((lesson) => ({ slug: lesson.slug, title: lesson.title, hasQuiz: Boolean(lesson.quiz), done: done.has(lesson.slug) })),
+		lessons: variant.lessons.map((lesson) => ({ slug: lesson.slug, title: lesson.title, hasQuiz: lesson.hasQuiz, done: done.has(lesson.slug) })),
 		signedIn: Boolean(session),
 		started: summary.standing.run?.started ?? false,
 		completedRun: summary.standing.run?.completed ?? false,
-		resume: summary.resumeLesson ?? variant.lessons[0],
+		resume: summary.resumeLesson ?? summariseLesson(variant.lessons[0]),
 	}
 }
 

@@ -2,7 +2,7 @@ import type { ActionFunction } from '@remix-run/node'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { createInvitation } from '#app/modules/organisations/invitations.server.ts'
 import { loader as healthLoader } from '#app/routes/healthz.ts'
-import { fillPath, formRoutes, hostileForms } from '#tests/fixtures/form-routes.ts'
+import { appRoutes, fillPath, hostileForms } from '#tests/fixtures/app-routes.ts'
 import { MEMBERS_COURSE, openQuiz } from '#tests/fixtures/learning.ts'
 import { createOrganisationWithAdmin, createSessionCookie, isDataResult, routeContext, uniqueEmail } from '#tests/fixtures/users.ts'
 
@@ -25,7 +25,7 @@ async function answerOf(outcome: () => unknown): Promise<Answer> {
 	return { status: 200, bytes: Buffer.byteLength(JSON.stringify(value ?? null)), location: null }
 }
 
-const routes = formRoutes()
+const routes = appRoutes('action')
 let params: Record<string, string>
 let cookie: string
 

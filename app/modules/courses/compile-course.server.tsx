@@ -1,9 +1,24 @@
 import { createHash } from 'node:crypto'
 import { renderToStaticMarkup } from 'react-dom/server'
+import { type AnswerKeys, keepAnswerKeys } from './answer-keys.server.ts'
 import type { Quiz } from './course-schema.ts'
 import type { CourseFacts, CourseProblem, CourseSource, CourseVariantSource, LessonSource } from './course-source.server.ts'
 import { LessonLanguage, mdxComponents, QUIZ_SLOT_HTML } from './mdx-components.tsx'
 
+/**
+ * What a page outside the lesson itself may show of a lesson: a link and its title. Loaders that
+ * list or point to lessons (catalogue, dashboard, course overview) send this, never the lesson.
+ */
+export type LessonSummary = { slug: string; title: string }
+
+export function summariseLesson(lesson: CompiledLesson | undefined): LessonSummary | null {
+	return lesson ? { slug: lesson.slug, title: lesson.title } : null
+}
+
+/**
+ * A lesson as compiled: its HTML (for its own page, to a learner who may take the course), and
+ * whether it has a quiz. The quiz and its answer key are kept apart, in answer-keys.server.ts.
+ */
 export type CompiledLesson = {
 	slug: string
 	position: number
@@ -11,8 +26,7 @@ export type CompiledLesson = {
 	/** Static HTML before and after the quiz; a lesson without a quiz has only `html`. */
 	html: string
 	htmlAfterQuiz?: string
-	/** Server-only: holds the answer key. Loaders hand the browser `toPublicQuiz(...)` instead. */
-	quiz?: Quiz
+	hasQuiz: boolean
 }
 
 export type CompiledVariant = {
@@ -125,7 +139,7 @@ async function compileMdxToHtml(
 	return { html, quizSlots: findings.quizSlots }
 }
 
-async function compileLesson(lesson: LessonSource, language: CompiledVariant['language'], problems: CourseProblem[]): Promise<CompiledLesson | null> {
+async function compileLesson(lesson: LessonSource, language: CompiledVariant['language'], problems: CourseProblem[]): Promise<{ lesson: CompiledLesson; quiz?: Quiz } | null> {
 	const compiled = await compileMdxToHtml(lesson.file, lesson.body, language, problems)
 	if (!compiled) return null
 	const { html, quizSlots } = compiled
@@ -144,40 +158,45 @@ async function compileLesson(lesson: LessonSource, language: CompiledVariant['la
 	}
 	if (problems.length > before) return null
 	const [beforeQuiz = '', afterQuiz] = html.split(QUIZ_SLOT_HTML)
-	return {
-		slug: lesson.slug,
-		position: lesson.position,
-		title: lesson.title,
-		html: beforeQuiz,
-		...(lesson.quiz ? { htmlAfterQuiz: afterQuiz ?? '', quiz: lesson.quiz } : {}),
-	}
+	const compiledLesson: CompiledLesson = { slug: lesson.slug, position: lesson.position, title: lesson.title, html: beforeQuiz, hasQuiz: Boolean(lesson.quiz) }
+	if (!lesson.quiz) return { lesson: compiledLesson }
+	return { lesson: { ...compiledLesson, htmlAfterQuiz: afterQuiz ?? '' }, quiz: lesson.quiz }
 }
 
-async function compileVariant(variant: CourseVariantSource, problems: CourseProblem[]): Promise<CompiledVariant | null> {
+async function compileVariant(variant: CourseVariantSource, problems: CourseProblem[]): Promise<{ variant: CompiledVariant; quizzes: Record<string, Quiz> } | null> {
 	const before = problems.length
 	const overview = await compileMdxToHtml(variant.file, variant.body, variant.language, problems)
 	if (overview && overview.quizSlots.length > 0) {
 		problems.push({ file: variant.file, line: overview.quizSlots[0]?.line, message: '<Quiz /> belongs in a lesson, not in course.mdx' })
 	}
 	const lessons: CompiledLesson[] = []
+	const quizzes: Record<string, Quiz> = {}
 	for (const lesson of variant.lessons) {
 		const compiled = await compileLesson(lesson, variant.language, problems)
-		if (compiled) lessons.push(compiled)
+		if (!compiled) continue
+		lessons.push(compiled.lesson)
+		if (compiled.quiz) quizzes[lesson.slug] = compiled.quiz
 	}
 	if (problems.length > before || !overview) return null
-	return { language: variant.language, title: variant.title, summary: variant.summary, overviewHtml: overview.html, lessons }
+	return { variant: { language: variant.language, title: variant.title, summary: variant.summary, overviewHtml: overview.html, lessons }, quizzes }
 }
 
-/** Compiles every language of a course to static HTML; null (and problems) when anything is wrong. */
+/**
+ * Compiles every language of a course to static HTML; null (and problems) when anything is wrong.
+ * Its quizzes are kept apart, for the grading code (answer-keys.server.ts).
+ */
 export async function compileCourse(source: CourseSource, problems: CourseProblem[]): Promise<CompiledCourse | null> {
 	const before = problems.length
 	const variants: Partial<Record<CompiledVariant['language'], CompiledVariant>> = {}
+	const answerKeys: AnswerKeys = {}
 	for (const variant of Object.values(source.variants)) {
 		const compiled = await compileVariant(variant, problems)
-		if (compiled) variants[variant.language] = compiled
+		if (!compiled) continue
+		variants[variant.language] = compiled.variant
+		answerKeys[variant.language] = compiled.quizzes
 	}
 	if (problems.length > before || !variants.en) return null
-	return { slug: source.slug, facts: source.facts, variants: { ...variants, en: variants.en } }
+	return keepAnswerKeys({ slug: source.slug, facts: source.facts, variants: { ...variants, en: variants.en } }, answerKeys)
 }
 
 /** Identifies a course's sources, so development recompiles a course once per change. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
+import { quizOf } from './answer-keys.server.ts'
 import { type CompiledCourse, compileCourse, hashSources } from './compile-course.server.tsx'
 import { QuizSchema } from './course-schema.ts'
 import { type CourseProblem, readCourseSources } from './course-source.server.ts'
@@ -65,23 +66,29 @@ describe('a valid course', () => {
 		expect(`${quizLesson?.html}${quizLesson?.htmlAfterQuiz}`).not.toContain('data-quiz-slot')
 	})
 
-	test('keeps the quiz, answers and explanations only in the server-side quiz field, never in the HTML', async () => {
+	test('keeps the quiz, answers and explanations apart from the course, never in it or its HTML', async () => {
 		const { compiled } = await compile(GERMAN_TRANSLATION)
 		const course = compiled as CompiledCourse
 		const quizLesson = course.variants.en.lessons[1]
-		// The answer key is there, on the server…
-		expect(quizLesson?.quiz).toEqual(QuizSchema.parse(quizLesson?.quiz))
-		expect(quizLesson?.quiz?.questions.map((question) => question.explanation)).toEqual([
+		expect(quizLesson?.hasQuiz).toBe(true)
+		// The answer key is there, on the server, for the grading code…
+		const quiz = quizOf(course, 'check-yourself', 'en')
+		expect(quiz).toEqual(QuizSchema.parse(quiz))
+		expect(quiz?.questions.map((question) => question.explanation)).toEqual([
 			'Acting fast locks the intruder out.',
 			'Anything that puts information at risk deserves a report.',
 			'False alarms are cheap and teach the security team a lot.',
 		])
-		const secrets = (quizLesson?.quiz?.questions ?? []).flatMap((question) => [
+		const secrets = (quiz?.questions ?? []).flatMap((question) => [
 			question.explanation,
 			question.prompt,
 			...(question.type === 'true-false' ? [] : question.options.map((option) => option.text)),
 		])
 		expect(secrets).toHaveLength(11)
+		// …not in the course object a loader could pass on…
+		const serialised = JSON.stringify(course)
+		for (const secret of secrets) expect(serialised).not.toContain(secret)
+		expect(serialised).not.toMatch(/"correct"|"explanation"/)
 		// …and none of it in any HTML the browser receives, in either language.
 		for (const variant of [course.variants.en, course.variants.de]) {
 			expect(variant).toBeDefined()

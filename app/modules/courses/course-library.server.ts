@@ -2,13 +2,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { getEnv } from '#app/utils/env.server.ts'
 import { remember } from '#app/utils/remember.server.ts'
+import { type AnswerKeys, answerKeysOf, keepAnswerKeys } from './answer-keys.server.ts'
 import { type CompiledCourse, type CompiledVariant, compileCourse, hashSources } from './compile-course.server.tsx'
 import type { Language } from './course-schema.ts'
 import { type CourseProblem, formatProblem, readCourseSources } from './course-source.server.ts'
 
 export type CourseLibrary = { courses: CompiledCourse[]; bySlug: Map<string, CompiledCourse> }
 
-const MANIFEST_FORMAT = 1
+const MANIFEST_FORMAT = 2
+
+/** The manifest keeps each course's answer keys beside it, as the library does in memory. */
+type ManifestEntry = { course: CompiledCourse; answerKeys: AnswerKeys }
 
 function toLibrary(courses: CompiledCourse[]): CourseLibrary {
 	return { courses, bySlug: new Map(courses.map((course) => [course.slug, course])) }
@@ -27,7 +31,8 @@ export async function compileCourseLibrary(coursesDirectory: string) {
 
 export async function writeCourseManifest(courses: CompiledCourse[], file: string) {
 	await mkdir(path.dirname(file), { recursive: true })
-	await writeFile(file, JSON.stringify({ format: MANIFEST_FORMAT, courses }))
+	const entries: ManifestEntry[] = courses.map((course) => ({ course, answerKeys: answerKeysOf(course) }))
+	await writeFile(file, JSON.stringify({ format: MANIFEST_FORMAT, courses: entries }))
 }
 
 async function readCourseManifest(file: string) {
@@ -37,9 +42,9 @@ async function readCourseManifest(file: string) {
 	} catch {
 		throw new Error(`The compiled course library ${file} is missing. Run \`npm run build\` (it compiles the courses) before \`npm start\`.`)
 	}
-	const manifest = JSON.parse(text) as { format: number; courses: CompiledCourse[] }
+	const manifest = JSON.parse(text) as { format: number; courses: ManifestEntry[] }
 	if (manifest.format !== MANIFEST_FORMAT) throw new Error(`${file} was written by another version of Bulwark: run \`npm run build\`.`)
-	return toLibrary(manifest.courses)
+	return toLibrary(manifest.courses.map(({ course, answerKeys }) => keepAnswerKeys(course, answerKeys)))
 }
 
 type DevelopmentCache = { compiled: Map<string, { hash: string; course: CompiledCourse }>; reported: Set<string> }

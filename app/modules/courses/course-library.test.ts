@@ -19,7 +19,7 @@ describe('the content check', () => {
 		expect(courses.map((course) => course.slug).sort()).toEqual(folders.map((entry) => entry.name).sort())
 		for (const course of courses) {
 			expect(course.variants.en.lessons.length).toBeGreaterThan(0)
-			expect(course.variants.en.lessons.some((lesson) => lesson.quiz)).toBe(true)
+			expect(course.variants.en.lessons.some((lesson) => lesson.hasQuiz)).toBe(true)
 		}
 	})
 

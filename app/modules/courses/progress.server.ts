@@ -11,7 +11,7 @@ import type { Language } from './course-schema.ts'
 type Transaction = Prisma.TransactionClient
 
 export function outlineOf(course: CompiledCourse): LessonOutline[] {
-	return course.variants.en.lessons.map((lesson) => ({ slug: lesson.slug, hasQuiz: Boolean(lesson.quiz) }))
+	return course.variants.en.lessons.map((lesson) => ({ slug: lesson.slug, hasQuiz: lesson.hasQuiz }))
 }
 
 type ProgressRow = {

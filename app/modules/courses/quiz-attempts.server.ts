@@ -2,22 +2,14 @@ import { createHash, randomBytes, randomInt } from 'node:crypto'
 import type { SubmissionResult } from '@conform-to/react'
 import { parseSubmission } from '#app/utils/form-submission.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { quizOf } from './answer-keys.server.ts'
 import type { CompiledCourse, CompiledLesson } from './compile-course.server.tsx'
 import type { Language, Quiz } from './course-schema.ts'
 import { markLessonDone } from './progress.server.ts'
 import { ATTEMPT_ID_PATTERN, gradeQuiz, optionsOf, type QuizPresentation, quizSubmissionSchema, resolveChosenOptions, toPublicQuestions } from './quiz.ts'
 
-type QuizLesson = CompiledLesson & { quiz: Quiz }
-
-export function hasQuiz(lesson: CompiledLesson): lesson is QuizLesson {
-	return Boolean(lesson.quiz)
-}
-
 /** The lesson's quiz in the language an attempt was shown in (translations grade identically). */
-function quizFor(course: CompiledCourse, lessonSlug: string, language: Language) {
-	const inLanguage = (variant: CompiledCourse['variants']['en'] | undefined) => variant?.lessons.find((item) => item.slug === lessonSlug)?.quiz
-	return inLanguage(course.variants[language]) ?? inLanguage(course.variants.en)
-}
+const quizFor = (course: CompiledCourse, lessonSlug: string, language: Language) => quizOf(course, lessonSlug, language)
 
 function fingerprintOf(quiz: Quiz) {
 	return createHash('sha256').update(JSON.stringify(quiz)).digest('hex')
@@ -53,31 +45,33 @@ function presentQuiz(quiz: Quiz, language: Language): QuizPresentation {
  * The learner's open attempt at this quiz, or a new one. Reusing the open attempt keeps the
  * option order stable across reloads and stops a reload loop from piling up attempts.
  */
-export async function openAttempt(userId: string, course: CompiledCourse, lesson: QuizLesson, language: Language) {
+export async function openAttempt(userId: string, course: CompiledCourse, lesson: CompiledLesson, language: Language) {
+	const quiz = quizFor(course, lesson.slug, language)
+	if (!quiz) throw new Error(`${course.slug}/${lesson.slug} has no quiz`)
 	const key = {
 		userId,
 		courseSlug: course.slug,
 		lessonSlug: lesson.slug,
 		status: 'STARTED' as const,
 		courseVersion: course.facts.version,
-		quizFingerprint: fingerprintOf(lesson.quiz),
+		quizFingerprint: fingerprintOf(quiz),
 		language,
 	}
 	const open = await prisma.quizAttempt.findFirst({ where: key, orderBy: { startedAt: 'desc' }, select: { id: true, presentation: true } })
 	const attempt =
 		open ??
 		(await prisma.quizAttempt.create({
-			data: { ...key, presentation: presentQuiz(lesson.quiz, language), questionCount: lesson.quiz.questions.length },
+			data: { ...key, presentation: presentQuiz(quiz, language), questionCount: quiz.questions.length },
 			select: { id: true, presentation: true },
 		}))
-	return { attemptId: attempt.id, questions: toPublicQuestions(lesson.quiz, attempt.presentation as QuizPresentation, language) }
+	return { attemptId: attempt.id, questions: toPublicQuestions(quiz, attempt.presentation as QuizPresentation, language) }
 }
 
 /**
  * What the quiz section of a lesson page shows: the result of the submitted attempt the URL names
  * (`?attempt=`), or else the learner's open attempt to answer.
  */
-export async function loadQuizState(userId: string, course: CompiledCourse, lesson: QuizLesson, language: Language, shownAttemptId: string | null) {
+export async function loadQuizState(userId: string, course: CompiledCourse, lesson: CompiledLesson, language: Language, shownAttemptId: string | null) {
 	const shown = await findAttempt(userId, course.slug, lesson.slug, shownAttemptId)
 	const result = shown ? describeResult(course, lesson.slug, shown) : null
 	return { result, quiz: result ? null : await openAttempt(userId, course, lesson, language) }
