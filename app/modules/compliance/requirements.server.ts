@@ -4,7 +4,7 @@ import { findCourse, getCourseLibrary } from '#app/modules/courses/course-librar
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
-import { type AUDIENCES, describeAudience } from './audience.ts'
+import { type AUDIENCES, describeAudience, describeTerms, labelRequirements } from './audience.ts'
 
 /** The baseline for small organisations: every free module, for everyone, within 30 days, every 12 months. */
 export const BASELINE = { dueWithinDays: 30, recurrenceMonths: 12 }
@@ -20,7 +20,7 @@ export function coursesMissingFromBaseline(courses: CompiledCourse[], requiredSl
 	return courses.filter((course) => course.facts.free && !required.has(course.slug))
 }
 
-/** The organisation's requirements with their course's title and the recurrence that applies. */
+/** The organisation's requirements with their course's title, their label and the recurrence that applies. */
 export async function listRequirements(organisationId: string) {
 	const [requirements, { bySlug }] = await Promise.all([
 		prisma.trainingRequirement.findMany({
@@ -40,16 +40,23 @@ export async function listRequirements(organisationId: string) {
 		}),
 		getCourseLibrary(),
 	])
-	return requirements.map(({ departments, ...requirement }) => {
-		const course = bySlug.get(requirement.courseSlug)
-		return {
-			...requirement,
-			courseTitle: course?.variants.en.title ?? requirement.courseSlug,
-			audienceLabel: describeAudience({ ...requirement, departmentNames: departments.map(({ department }) => department.name) }),
-			/** Its own recurrence, else the course's validity; null when the course left the library. */
-			renewEveryMonths: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
-		}
-	})
+	return labelRequirements(
+		requirements.map(({ departments, ...requirement }) => {
+			const course = bySlug.get(requirement.courseSlug)
+			return {
+				...requirement,
+				courseTitle: course?.variants.en.title ?? requirement.courseSlug,
+				audienceLabel: describeAudience({ ...requirement, departmentNames: departments.map(({ department }) => department.name) }),
+				/** Its own recurrence, else the course's validity; null when the course left the library. */
+				renewEveryMonths: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
+			}
+		}),
+	)
+}
+
+/** The organisation's requirements by id: reports that read requirement rows name them by these labels. */
+export async function requirementsById(organisationId: string) {
+	return new Map((await listRequirements(organisationId)).map((requirement) => [requirement.id, requirement]))
 }
 
 export type NewRequirement = {
@@ -129,10 +136,6 @@ export async function setRequirementPaused({ organisationId, actorId, requiremen
 		})
 	})
 }
-
-/** "30 days, every 12 months": how the audit log states a requirement's terms. */
-const describeTerms = ({ dueWithinDays, recurrenceMonths }: { dueWithinDays: number; recurrenceMonths: number | null }) =>
-	`${dueWithinDays} days, ${recurrenceMonths ? `every ${recurrenceMonths} months` : 'renewed with the course’s validity'}`
 
 /**
  * Changes how long members have and how often they renew. The requirement keeps its creation date,
