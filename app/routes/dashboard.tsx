@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 			const course = bySlug.get(row.courseSlug)
 			return {
 				key: `${row.organisationId}:${row.requirementId}`,
-				organisation: row.organisationName,
+				organisation: row.distinguishedBy ? `${row.organisationName} · ${row.distinguishedBy}` : row.organisationName,
 				courseSlug: row.courseSlug,
 				courseTitle: course ? pickVariant(course, session.user.language).title : row.courseSlug,
 				status: row.status,

@@ -148,8 +148,8 @@ export default function ComplianceDashboard() {
 						</p>
 					) : (
 						<>
-							<StatusBarChart rows={overview.byRequirement.map((row) => ({ label: row.courseTitle, counts: row.counts }))} />
-							<StatusTable caption="Members by requirement" firstColumn="Requirement" rows={overview.byRequirement.map((row) => ({ key: row.id, label: row.courseTitle, counts: row.counts }))} />
+							<StatusBarChart rows={overview.byRequirement.map((row) => ({ label: row.label, counts: row.counts }))} />
+							<StatusTable caption="Members by requirement" firstColumn="Requirement" rows={overview.byRequirement.map((row) => ({ key: row.id, label: row.label, counts: row.counts }))} />
 						</>
 					)}
 				</section>

@@ -43,7 +43,7 @@ export default function MemberCompliancePage() {
 					<DataTable columns={['Course', 'Status', 'Applies since', 'Due', 'Last completed', 'Valid until']}>
 						{requirements.map((requirement) => (
 							<tr key={requirement.requirementId}>
-								<td>{requirement.courseTitle}</td>
+								<td>{requirement.label}</td>
 								<td>
 									<StatusBadge status={requirement.status} />
 								</td>

@@ -59,9 +59,13 @@ describe('public verification', () => {
 		expect((await verify(`  ${code}  `)).status).toBe('valid')
 	})
 
-	test('is "expired" once expiresAt has passed', async () => {
+	test('is "valid" through the whole UTC day it expires on, and "expired" from the next', async () => {
 		const { code } = await certifiedLearner('Expired Learner')
-		await prisma.courseCompletion.update({ where: { certificateCode: code }, data: { expiresAt: new Date(Date.now() - 60_000) }, select: { id: true } })
+		const startOfToday = new Date(new Date().toISOString().slice(0, 10))
+		const expireAt = (expiresAt: Date) => prisma.courseCompletion.update({ where: { certificateCode: code }, data: { expiresAt }, select: { id: true } })
+		await expireAt(startOfToday)
+		expect((await verify(code)).status).toBe('valid')
+		await expireAt(new Date(startOfToday.getTime() - 1))
 		expect((await verify(code)).status).toBe('expired')
 	})
 

@@ -1,7 +1,10 @@
 import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { backfillComplianceHistory } from '#app/modules/compliance/history.server.ts'
+import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
+import { sendReminders } from '#app/modules/compliance/reminders.server.ts'
 import { removeRequirement, setRequirementPaused } from '#app/modules/compliance/requirements.server.ts'
+import { issueStatement } from '#app/modules/compliance/statements.server.ts'
 import { REQUIREMENT_STATUSES, type RequirementStatus, STATUS_LABELS } from '#app/modules/compliance/status.ts'
 import { setMemberActive, updateMember } from '#app/modules/organisations/members.server.ts'
 import { action as dashboardAction, loader as dashboardLoader } from '#app/routes/org.$slug.compliance.tsx'
@@ -432,5 +435,76 @@ describe('limiting a manager to departments', () => {
 		// Stepping down from manager drops the limits.
 		expectRedirect(await post([['intent', 'update'], ['membershipId', membership.id], ['role', 'LEARNER'], ['departmentId', '']]))
 		expect(await prisma.managerDepartment.count({ where: { membershipId: membership.id } })).toBe(0)
+	})
+})
+
+describe('two requirements on one course', () => {
+	test('are told apart in every report: dashboard, member page, CSV, statement, reminder and the learner’s own list', async () => {
+		const { organisation, admin, cookie } = await adminOf('twice')
+		const sales = await createDepartment(organisation.id, 'Sales')
+		const courseSlug = `course-${randomId()}`
+		const forEveryone = await requirement(organisation.id, { courseSlug, createdAt: daysFrom(-200) })
+		const forSales = await requirement(organisation.id, { courseSlug, createdAt: daysFrom(-100), audience: 'DEPARTMENTS', departmentIds: [sales.id] })
+		const seller = await member(organisation.id, { departmentId: sales.id })
+
+		const { overview } = await openDashboard(organisation.slug, cookie)
+		expect(overview.byRequirement.map((row) => [row.id, row.label])).toEqual([
+			[forEveryone.id, `${courseSlug} — Everyone`],
+			[forSales.id, `${courseSlug} — Sales`],
+		])
+
+		const { member: page } = await openMember(organisation.slug, cookie, seller.membershipId)
+		expect(page.requirements.map((row) => row.label).sort()).toEqual([`${courseSlug} — Everyone`, `${courseSlug} — Sales`])
+
+		const { rows } = await downloadCsv(organisation.slug, cookie)
+		const sellerRows = rows.filter((row) => row.Email === seller.email)
+		expect(sellerRows.map((row) => [row.Requirement, row['Requirement for']]).sort()).toEqual([
+			[courseSlug, 'Everyone'],
+			[courseSlug, 'Sales'],
+		])
+
+		const statement = await issueStatement({ organisationId: organisation.id, actorId: admin.id })
+		expect(statement.requirements.map((row) => [row.courseTitle, row.audience])).toEqual([
+			[courseSlug, 'Everyone'],
+			[courseSlug, 'Sales'],
+		])
+
+		await sendReminders({ scope: { organisationId: organisation.id, departmentIds: null }, actorId: admin.id, membershipId: seller.membershipId, origin: 'http://localhost' })
+		const reminder = await prisma.outboxMessage.findFirstOrThrow({ where: { membershipId: seller.membershipId }, select: { text: true } })
+		expect(reminder.text).toContain(`- ${courseSlug} — Everyone (Overdue)`)
+		expect(reminder.text).toContain(`- ${courseSlug} — Sales (Overdue)`)
+
+		expect((await listAssignedTraining(seller.id)).map((row) => row.distinguishedBy).sort()).toEqual(['Everyone', 'Sales'])
+	})
+})
+
+describe('dates in the reports', () => {
+	test('completions valid until the same day have one status whatever their time of day; the due date is the later of deadline and expiry', async () => {
+		const { organisation, cookie } = await adminOf('days')
+		const { courseSlug } = await requirement(organisation.id, { createdAt: daysFrom(-400), dueWithinDays: 30 })
+		const inThirtyDays = daysFrom(30).toISOString().slice(0, 10)
+		const sameDay = []
+		for (const time of ['00:00:00.000', '12:00:00.000', '23:59:59.999']) {
+			const learner = await member(organisation.id)
+			await completion(learner.id, courseSlug, { completedAt: daysFrom(-335), expiresAt: new Date(`${inThirtyDays}T${time}Z`) })
+			sameDay.push(learner)
+		}
+		// Joined a week ago with a completion from an earlier employer that expires tomorrow: their
+		// own deadline (joined + 30 days) is later, so that is the day they must renew by.
+		const newcomer = await member(organisation.id, { joinedAt: daysFrom(-7) })
+		await completion(newcomer.id, courseSlug, { completedAt: daysFrom(-364), expiresAt: daysFrom(1) })
+
+		const { rows } = await downloadCsv(organisation.slug, cookie)
+		const rowOf = (email: string) => rows.find((row) => row.Email === email)!
+		for (const learner of sameDay) {
+			expect(rowOf(learner.email)).toMatchObject({ Status: 'Expiring soon', 'Valid until': inThirtyDays, 'Due date': inThirtyDays })
+		}
+		expect(rowOf(newcomer.email)).toMatchObject({
+			Status: 'Expiring soon',
+			'Valid until': daysFrom(1).toISOString().slice(0, 10),
+			'Due date': daysFrom(23).toISOString().slice(0, 10),
+		})
+		const { member: page } = await openMember(organisation.slug, cookie, newcomer.membershipId)
+		expect(page.requirements.map((row) => [row.status, row.dueOn.toISOString().slice(0, 10)])).toEqual([['EXPIRING', daysFrom(23).toISOString().slice(0, 10)]])
 	})
 })

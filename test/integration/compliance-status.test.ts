@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
+import { certificateStatus } from '#app/modules/courses/completion.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { complianceFixtures, listMemberRequirements } from '#tests/fixtures/compliance.ts'
 import { createDepartment, createOrganisationWithAdmin, createUser, randomId } from '#tests/fixtures/users.ts'
@@ -9,24 +11,92 @@ const AT = new Date('2027-06-15T12:00:00.000Z')
 const { daysFrom: daysFromAt, requirement, member, completion } = complianceFixtures(AT)
 const dateOnly = (date: Date) => date.toISOString().slice(0, 10)
 
-async function statusOf(validUntil: Date | null, dueOn: string) {
+async function statusOf(validUntil: Date | null, dueOn: string, at = AT) {
 	const [row] = await prisma.$queryRaw<{ status: string }[]>`
-		SELECT "bulwark_requirement_status"(${validUntil}::timestamp(3), ${dueOn}::date, ${AT}::timestamp(3)) AS "status"`
+		SELECT "bulwark_requirement_status"(${validUntil}::timestamp(3), ${dueOn}::date, ${at}::timestamp(3)) AS "status"`
 	return row?.status
 }
 
-describe('a status at its boundaries', () => {
+async function memberStatusOf(firstDueOn: string, firstExpiry: Date | null, at: Date) {
+	const [row] = await prisma.$queryRaw<{ status: string }[]>`
+		SELECT "bulwark_member_status"(1, ${firstDueOn}::date, ${firstExpiry}::timestamp(3), ${at}::timestamp(3)) AS "status"`
+	return row?.status
+}
+
+// Statuses compare UTC calendar days (decision 017): each case is checked with the reading moment
+// at the first and the last millisecond of today, and the expiry at the first and the last
+// millisecond of its day, so no time of day can move a status.
+const TODAY = '2027-06-15'
+const FIRST_MOMENT = '00:00:00.000'
+const LAST_MOMENT = '23:59:59.999'
+const momentOn = (day: string, time: string) => new Date(`${day}T${time}Z`)
+const dayFrom = (days: number) => dateOnly(new Date(Date.parse(`${TODAY}T00:00:00.000Z`) + days * 24 * 60 * 60 * 1000))
+const everyMoment = [FIRST_MOMENT, LAST_MOMENT].flatMap((atTime) => [FIRST_MOMENT, LAST_MOMENT].map((expiryTime) => ({ atTime, expiryTime })))
+
+describe('a status at its boundaries, at 00:00 and 23:59 UTC', () => {
 	test.each([
-		['valid for 31 more days', 'COMPLIANT', daysFromAt(31), dateOnly(daysFromAt(31))],
-		['expires in exactly 30 days', 'EXPIRING', daysFromAt(30), dateOnly(daysFromAt(30))],
-		['expires in a minute', 'EXPIRING', new Date(AT.getTime() + 60_000), dateOnly(AT)],
-		['expired at this very moment, due today', 'DUE', AT, dateOnly(AT)],
-		['never completed, due today', 'DUE', null, dateOnly(AT)],
-		['never completed, due tomorrow', 'DUE', null, dateOnly(daysFromAt(1))],
-		['never completed, due yesterday', 'OVERDUE', null, dateOnly(daysFromAt(-1))],
-		['expired yesterday, due by its expiry', 'OVERDUE', daysFromAt(-1), dateOnly(daysFromAt(-1))],
-	])('%s: %s', async (_name, expected, validUntil, dueOn) => {
-		expect(await statusOf(validUntil, dueOn)).toBe(expected)
+		['valid until 31 days from today', 'COMPLIANT', 31, dayFrom(31)],
+		['valid until exactly 30 days from today', 'EXPIRING', 30, dayFrom(30)],
+		['valid until tomorrow', 'EXPIRING', 1, dayFrom(1)],
+		['valid until today', 'EXPIRING', 0, dayFrom(0)],
+		['expired yesterday, due by its expiry', 'OVERDUE', -1, dayFrom(-1)],
+		['expired yesterday, their own deadline still to come', 'DUE', -1, dayFrom(5)],
+		['expired yesterday, their own deadline today', 'DUE', -1, dayFrom(0)],
+	] as const)('%s: %s', async (_name, expected, expiresInDays, dueOn) => {
+		for (const { atTime, expiryTime } of everyMoment) {
+			const at = momentOn(TODAY, atTime)
+			const validUntil = momentOn(dayFrom(expiresInDays), expiryTime)
+			expect(await statusOf(validUntil, dueOn, at), `at ${atTime}, expiring at ${expiryTime}`).toBe(expected)
+		}
+	})
+
+	test.each([
+		['never completed, due tomorrow', 'DUE', dayFrom(1)],
+		['never completed, due today', 'DUE', dayFrom(0)],
+		['never completed, due yesterday', 'OVERDUE', dayFrom(-1)],
+	] as const)('%s: %s', async (_name, expected, dueOn) => {
+		for (const atTime of [FIRST_MOMENT, LAST_MOMENT]) expect(await statusOf(null, dueOn, momentOn(TODAY, atTime)), `at ${atTime}`).toBe(expected)
+	})
+
+	test('completions that expire on the same day have the same status, whatever their time of day', async () => {
+		for (const atTime of [FIRST_MOMENT, '12:00:00.000', LAST_MOMENT]) {
+			const statuses = await Promise.all(
+				[FIRST_MOMENT, '12:00:00.000', LAST_MOMENT].map((expiryTime) => statusOf(momentOn(dayFrom(30), expiryTime), dayFrom(30), momentOn(TODAY, atTime))),
+			)
+			expect(statuses, `at ${atTime}`).toEqual(['EXPIRING', 'EXPIRING', 'EXPIRING'])
+		}
+	})
+
+	test('a status changes at midnight UTC: the last moment of a day and the first of the next', async () => {
+		const validUntil = momentOn(dayFrom(30), '14:30:00.000')
+		expect(await statusOf(validUntil, dayFrom(30), momentOn(dayFrom(-1), LAST_MOMENT))).toBe('COMPLIANT')
+		expect(await statusOf(validUntil, dayFrom(30), momentOn(dayFrom(0), FIRST_MOMENT))).toBe('EXPIRING')
+		expect(await statusOf(validUntil, dayFrom(30), momentOn(dayFrom(30), LAST_MOMENT))).toBe('EXPIRING')
+		expect(await statusOf(validUntil, dayFrom(30), momentOn(dayFrom(31), FIRST_MOMENT))).toBe('OVERDUE')
+	})
+
+	test("a member's status as a whole follows the same days", async () => {
+		for (const atTime of [FIRST_MOMENT, LAST_MOMENT]) {
+			const at = momentOn(TODAY, atTime)
+			expect(await memberStatusOf(dayFrom(31), momentOn(dayFrom(31), FIRST_MOMENT), at)).toBe('COMPLIANT')
+			expect(await memberStatusOf(dayFrom(30), momentOn(dayFrom(30), LAST_MOMENT), at)).toBe('EXPIRING')
+			expect(await memberStatusOf(dayFrom(0), momentOn(dayFrom(0), FIRST_MOMENT), at)).toBe('EXPIRING')
+			expect(await memberStatusOf(dayFrom(0), momentOn(dayFrom(-1), LAST_MOMENT), at)).toBe('DUE')
+			expect(await memberStatusOf(dayFrom(0), null, at)).toBe('DUE')
+			expect(await memberStatusOf(dayFrom(-1), momentOn(dayFrom(-1), LAST_MOMENT), at)).toBe('OVERDUE')
+		}
+	})
+
+	test('a certificate is valid exactly when the status counts its completion as valid', async () => {
+		for (const expiresInDays of [31, 30, 1, 0, -1, -2]) {
+			for (const { atTime, expiryTime } of everyMoment) {
+				const at = momentOn(TODAY, atTime)
+				const expiresAt = momentOn(dayFrom(expiresInDays), expiryTime)
+				const status = await statusOf(expiresAt, dayFrom(-10), at)
+				const valid = certificateStatus({ expiresAt, revokedAt: null }, at) === 'valid'
+				expect(valid, `${expiresInDays} days, at ${atTime}, expiring at ${expiryTime}: ${status}`).toBe(status === 'COMPLIANT' || status === 'EXPIRING')
+			}
+		}
 	})
 })
 
@@ -40,6 +110,32 @@ async function rowsOf(organisationId: string, userId: string) {
 }
 
 describe('when a requirement applies and what is due', () => {
+	test('a due date is a calendar day: joining at 00:00 or at 23:59 gives the same one, met through its last moment, overdue from midnight', async () => {
+		const org = await organisation()
+		await requirement(org.id, { createdAt: daysFromAt(-400), dueWithinDays: 10 })
+		const early = await member(org.id, { joinedAt: momentOn(dayFrom(-10), FIRST_MOMENT) })
+		const late = await member(org.id, { joinedAt: momentOn(dayFrom(-10), LAST_MOMENT) })
+		const statusAt = async (at: Date) =>
+			(await listMemberRequirements(org.id, { at })).filter((row) => [early.id, late.id].includes(row.userId)).map((row) => [dateOnly(row.dueOn), row.status])
+		expect(await statusAt(momentOn(TODAY, FIRST_MOMENT))).toEqual([[TODAY, 'DUE'], [TODAY, 'DUE']])
+		expect(await statusAt(momentOn(TODAY, LAST_MOMENT))).toEqual([[TODAY, 'DUE'], [TODAY, 'DUE']])
+		expect(await statusAt(momentOn(dayFrom(1), FIRST_MOMENT))).toEqual([[TODAY, 'OVERDUE'], [TODAY, 'OVERDUE']])
+	})
+
+	test('the stored state reads a completion valid until the last moment of exactly 30 days ahead as expiring, as the definition does', async () => {
+		const org = await organisation()
+		const { courseSlug } = await requirement(org.id)
+		const user = await member(org.id)
+		await completion(user.id, courseSlug, { completedAt: daysFromAt(-335), expiresAt: momentOn(dayFrom(30), LAST_MOMENT) })
+		for (const at of [momentOn(TODAY, FIRST_MOMENT), momentOn(TODAY, LAST_MOMENT)]) {
+			const [stored] = await listAssignedTraining(user.id, at)
+			const [defined] = await listMemberRequirements(org.id, { at, userId: user.id })
+			expect([stored!.status, defined!.status]).toEqual(['EXPIRING', 'EXPIRING'])
+		}
+		const [beforeTheWindow] = await listAssignedTraining(user.id, momentOn(dayFrom(-1), LAST_MOMENT))
+		expect(beforeTheWindow!.status).toBe('COMPLIANT')
+	})
+
 	test('a member who joins after the requirement has dueWithinDays from joining', async () => {
 		const org = await organisation()
 		await requirement(org.id, { createdAt: daysFromAt(-100), dueWithinDays: 30 })

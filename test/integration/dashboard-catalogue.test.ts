@@ -79,7 +79,7 @@ describe('the dashboard', () => {
 		const { user } = await addMember(organisation.id)
 		const { cookie } = await createSessionCookie(user.id)
 		const code = certificateCodeFrom(await passCourse(cookie, MEMBERS_COURSE))
-		await prisma.courseCompletion.update({ where: { certificateCode: code }, data: { expiresAt: new Date(Date.now() - 1000) }, select: { id: true } })
+		await prisma.courseCompletion.update({ where: { certificateCode: code }, data: { expiresAt: new Date(Date.now() - 24 * 60 * 60 * 1000) }, select: { id: true } })
 		await openLesson(cookie, FREE_COURSE, 'first')
 
 		const page = await dashboard(cookie)

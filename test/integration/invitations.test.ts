@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { getAuthSession } from '#app/modules/auth/auth.server.ts'
+import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
 import { createInvitation, INVITATION_STATE_MESSAGES } from '#app/modules/organisations/invitations.server.ts'
 import { action as invitationAction, loader as invitationLoader } from '#app/routes/invitations.$token.tsx'
 import { action as invitationsAction } from '#app/routes/org.$slug.invitations.tsx'
 import { prisma } from '#app/utils/db.server.ts'
+import { complianceFixtures } from '#tests/fixtures/compliance.ts'
 import {
 	createDepartment,
 	createOrganisationWithAdmin,
@@ -246,5 +248,32 @@ describe('refused invitations', () => {
 		const fromLoader = expectData(await thrownBy(loadInvitation(unknown)), 404)
 		expect(fromLoader.data.message).toMatch(/not valid/)
 		expectData(await thrownBy(accept(unknown, { intent: 'signup', name: 'Guesser', password: NEW_ACCOUNT_PASSWORD })), 404)
+	})
+})
+
+describe('re-joining with an invitation', () => {
+	test('a deactivated member invited into another department starts afresh: due, not overdue, the day they rejoin', async () => {
+		const now = new Date()
+		const { daysFrom, requirement, member } = complianceFixtures(now)
+		const { organisation, admin } = await createOrganisationWithAdmin({ prefix: 'rejoin' })
+		const sales = await createDepartment(organisation.id, 'Sales')
+		const finance = await createDepartment(organisation.id, 'Finance')
+		const forEveryone = await requirement(organisation.id, { createdAt: daysFrom(-400), dueWithinDays: 30 })
+		const forFinance = await requirement(organisation.id, { createdAt: daysFrom(-400), dueWithinDays: 14, audience: 'DEPARTMENTS', departmentIds: [finance.id] })
+		// Joined Sales 500 days ago and left; comes back to Finance.
+		const returning = await member(organisation.id, { departmentId: sales.id, deactivated: true })
+		const { link } = await createInvitation({ organisationId: organisation.id, actorId: admin.id, email: returning.email, role: 'MANAGER', departmentId: finance.id, origin: 'http://localhost' })
+		const { cookie } = await createSessionCookie(returning.id)
+		expectRedirect(await accept(tokenFromLink(link), { intent: 'accept' }, cookie), `/org/${organisation.slug}`)
+
+		const membership = await membershipOf(organisation.id, returning.id)
+		expect(membership).toMatchObject({ role: 'MANAGER', departmentId: finance.id, deactivatedAt: null })
+		for (const since of [membership!.joinedAt, membership!.roleSince, membership!.departmentSince]) expect(since.getTime()).toBeGreaterThanOrEqual(now.getTime())
+		const dueOn = (days: number) => daysFrom(days).toISOString().slice(0, 10)
+		const assigned = await listAssignedTraining(returning.id)
+		expect(assigned.map((row) => [row.requirementId, row.status, row.dueOn.toISOString().slice(0, 10)])).toEqual([
+			[forFinance.id, 'DUE', dueOn(14)],
+			[forEveryone.id, 'DUE', dueOn(30)],
+		])
 	})
 })

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest'
+import { listRequirements, removeRequirement, setRequirementPaused } from '#app/modules/compliance/requirements.server.ts'
 import { updateMember } from '#app/modules/organisations/members.server.ts'
 import { loader as dashboardLoader } from '#app/routes/dashboard.tsx'
 import { action as requirementsAction, loader as requirementsLoader } from '#app/routes/org.$slug.requirements.tsx'
 import { prisma } from '#app/utils/db.server.ts'
-import { listMemberRequirements } from '#tests/fixtures/compliance.ts'
+import { complianceFixtures, listMemberRequirements } from '#tests/fixtures/compliance.ts'
 import { FREE_COURSE, formPost, MEMBERS_COURSE } from '#tests/fixtures/learning.ts'
 import {
 	addMember,
@@ -14,6 +15,7 @@ import {
 	expectRedirect,
 	expectThrownStatus,
 	getRequest,
+	randomId,
 	routeContext,
 } from '#tests/fixtures/users.ts'
 
@@ -243,5 +245,34 @@ describe('moving a member', () => {
 		expect(row?.status).toBe('DUE')
 		const roleSince = (await prisma.membership.findUniqueOrThrow({ where: { id: membership.id }, select: { roleSince: true } })).roleSince
 		expect(roleSince).toEqual(longAgo)
+	})
+})
+
+describe('two requirements on one course', () => {
+	test('the requirements page and the audit log tell them apart', async () => {
+		const { organisation, admin } = await adminOf('req-twice')
+		const sales = await createDepartment(organisation.id, 'Sales')
+		const { requirement } = complianceFixtures(new Date())
+		const courseSlug = `course-${randomId()}`
+		await requirement(organisation.id, { courseSlug })
+		const forSales = await requirement(organisation.id, { courseSlug, audience: 'DEPARTMENTS', departmentIds: [sales.id] })
+		const sameAgain = await requirement(organisation.id, { courseSlug, audience: 'DEPARTMENTS', departmentIds: [sales.id], dueWithinDays: 7 })
+
+		expect((await listRequirements(organisation.id)).map((row) => row.label)).toEqual([
+			`${courseSlug} — Everyone`,
+			`${courseSlug} — Sales (30 days, renewed with the course’s validity)`,
+			`${courseSlug} — Sales (7 days, renewed with the course’s validity)`,
+		])
+		await setRequirementPaused({ organisationId: organisation.id, actorId: admin.id, requirementId: forSales.id, paused: true })
+		await removeRequirement({ organisationId: organisation.id, actorId: admin.id, requirementId: sameAgain.id })
+		const events = await prisma.auditEvent.findMany({
+			where: { organisationId: organisation.id, action: { in: ['requirement.paused', 'requirement.removed'] } },
+			orderBy: { createdAt: 'asc' },
+			select: { action: true, targetLabel: true },
+		})
+		expect(events).toEqual([
+			{ action: 'requirement.paused', targetLabel: `${courseSlug} — Sales (30 days, renewed with the course’s validity)` },
+			{ action: 'requirement.removed', targetLabel: `${courseSlug} — Sales (7 days, renewed with the course’s validity)` },
+		])
 	})
 })

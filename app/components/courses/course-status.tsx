@@ -15,7 +15,7 @@ export function CourseStatus({ course }: { course: Pick<CourseSummary, 'standing
 	}
 	if (latest) {
 		if (latest.status === 'valid') return <span className="badge badge-valid">Completed · valid until {formatDate(latest.expiresAt)}</span>
-		if (latest.status === 'expired') return <span className="badge badge-expired">Expired on {formatDate(latest.expiresAt)}</span>
+		if (latest.status === 'expired') return <span className="badge badge-expired">Expired · was valid until {formatDate(latest.expiresAt)}</span>
 		return <span className="badge badge-expired">Certificate revoked</span>
 	}
 	if (run) return <span className="badge badge-progress">Started</span>

@@ -27,7 +27,7 @@ export async function renderCertificatePdf(certificate: OwnCertificate, verifyUr
 		12,
 		MUTED,
 	)
-	if (certificate.status === 'expired') centred(`EXPIRED on ${formatDate(certificate.expiresAt)}`, 150, bold, 16, DANGER)
+	if (certificate.status === 'expired') centred(`EXPIRED: valid until ${formatDate(certificate.expiresAt)}`, 150, bold, 16, DANGER)
 	centred(`Certificate ${certificate.certificateCode}`, 110, bold, 12)
 	centred(`Check that it is genuine and still valid at ${verifyUrl}`, 88, regular, 11, MUTED)
 	return pdf.save()

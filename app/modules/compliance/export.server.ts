@@ -1,13 +1,19 @@
-import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { csvRecord } from '#app/utils/csv.ts'
 import { queryRows, type SqlStatement } from '#app/utils/db.server.ts'
 import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
+import { requirementsById } from './requirements.server.ts'
 import { type RequirementStatus, STATUS_LABELS } from './status.ts'
 
 /** Members per statement: a page of rows at a time keeps memory flat however large the organisation. */
 const MEMBERS_PER_BATCH = 500
 
-export const CSV_HEADER = ['Name', 'Email', 'Department', 'Member status', 'Requirement', 'Status', 'Applies since', 'Due date', 'Completed', 'Valid until']
+/**
+ * "Requirement" is the course's title; "Requirement for" (added last, so the earlier columns keep
+ * their places) is whom it is for, which tells two requirements on one course apart. "Due date"
+ * is the last day to complete or renew it and "Valid until" the last day the completion counts
+ * (README, "What the status means").
+ */
+export const CSV_HEADER = ['Name', 'Email', 'Department', 'Member status', 'Requirement', 'Status', 'Applies since', 'Due date', 'Completed', 'Valid until', 'Requirement for']
 
 type CsvRow = {
 	membershipId: string
@@ -15,6 +21,7 @@ type CsvRow = {
 	email: string
 	departmentName: string | null
 	memberStatus: RequirementStatus
+	requirementId: string | null
 	courseSlug: string | null
 	status: RequirementStatus | null
 	/** UTC days as YYYY-MM-DD, formatted by the database: the export's rows are many. */
@@ -43,13 +50,13 @@ const CSV_BATCH: SqlStatement = {
 		JOIN "User" u ON u."id" = m."userId"
 		LEFT JOIN "Department" d ON d."id" = b."departmentId"
 		LEFT JOIN LATERAL (
-			SELECT r."courseSlug", "bulwark_requirement_status"(r."validUntil", r."dueOn", $2::timestamp(3)) AS "status",
+			SELECT r."requirementId", r."courseSlug", "bulwark_requirement_status"(r."validUntil", r."dueOn", $2::timestamp(3)) AS "status",
 				to_char(r."appliesSince", 'YYYY-MM-DD') AS "appliesSince", to_char(r."dueOn", 'YYYY-MM-DD') AS "dueOn",
 				to_char(r."completedAt", 'YYYY-MM-DD') AS "completedAt", to_char(r."validUntil", 'YYYY-MM-DD') AS "validUntil"
 			FROM "MemberRequirementState" r
 			WHERE r."membershipId" = b."membershipId"
 		) r ON TRUE
-		ORDER BY b."membershipId", r."courseSlug"`,
+		ORDER BY b."membershipId", r."courseSlug", r."requirementId"`,
 }
 
 /**
@@ -62,11 +69,10 @@ export function streamComplianceCsv(scope: ManagerScope, at = new Date()) {
 	// Timestamps are UTC wall times; an ISO string binds as that, whatever the server's zone.
 	const moment = at.toISOString()
 	let after = ''
-	let titles: Map<string, string> | undefined
+	let requirements: Awaited<ReturnType<typeof requirementsById>> | undefined
 	return new ReadableStream<Uint8Array>({
 		async start(controller) {
-			const { courses } = await getCourseLibrary()
-			titles = new Map(courses.map((course) => [course.slug, course.variants.en.title]))
+			requirements = await requirementsById(scope.organisationId)
 			controller.enqueue(encoder.encode(`\uFEFF${csvRecord(CSV_HEADER)}`))
 		},
 		async pull(controller) {
@@ -78,18 +84,20 @@ export function streamComplianceCsv(scope: ManagerScope, at = new Date()) {
 			after = rows[rows.length - 1]!.membershipId
 			let chunk = ''
 			for (const row of rows) {
-				const requirement = row.courseSlug ? (titles!.get(row.courseSlug) ?? row.courseSlug) : null
+				// A requirement added while the export runs is not among those read at its start: named by its course.
+				const requirement = row.requirementId ? (requirements!.get(row.requirementId) ?? { courseTitle: row.courseSlug, audienceLabel: null }) : undefined
 				chunk += csvRecord([
 					row.name,
 					row.email,
 					row.departmentName,
 					STATUS_LABELS[row.memberStatus],
-					requirement,
+					requirement ? requirement.courseTitle : null,
 					requirement && row.status ? STATUS_LABELS[row.status] : null,
 					row.appliesSince,
 					row.dueOn,
 					row.completedAt,
 					row.validUntil,
+					requirement ? requirement.audienceLabel : null,
 				])
 			}
 			controller.enqueue(encoder.encode(chunk))

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Prisma } from '#app/generated/prisma/client.ts'
 import type { OutboxKind } from '#app/generated/prisma/enums.ts'
-import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured, sendEmail } from '#app/utils/email.server.ts'
@@ -9,6 +8,7 @@ import { formatDate } from '#app/utils/format-date.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { snapshotOrganisation, utcDay } from './history.server.ts'
 import { memberStatus, requirementStatus } from './report.server.ts'
+import { requirementsById } from './requirements.server.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { byUrgency, STATUS_LABELS } from './status.ts'
 
@@ -36,26 +36,28 @@ type OutstandingRow = {
 	userId: string
 	name: string
 	email: string
+	requirementId: string
 	courseSlug: string
 	dueOn: Date
 	status: 'DUE' | 'OVERDUE'
 }
 
-type Recipient = Pick<OutstandingRow, 'membershipId' | 'userId' | 'name' | 'email'> & { requirements: Pick<OutstandingRow, 'courseSlug' | 'dueOn' | 'status'>[] }
+type Recipient = Pick<OutstandingRow, 'membershipId' | 'userId' | 'name' | 'email'> & { requirements: Pick<OutstandingRow, 'requirementId' | 'courseSlug' | 'dueOn' | 'status'>[] }
 
 /** Rows come ordered by member: one recipient per member, their requirements worst first. */
 function groupByMember(rows: OutstandingRow[]) {
 	const recipients = new Map<string, Recipient>()
-	for (const { courseSlug, dueOn, status, ...member } of rows) {
+	for (const { requirementId, courseSlug, dueOn, status, ...member } of rows) {
 		let recipient = recipients.get(member.membershipId)
 		if (!recipient) recipients.set(member.membershipId, (recipient = { ...member, requirements: [] }))
-		recipient.requirements.push({ courseSlug, dueOn, status })
+		recipient.requirements.push({ requirementId, courseSlug, dueOn, status })
 	}
 	for (const recipient of recipients.values()) recipient.requirements.sort(byUrgency)
 	return [...recipients.values()]
 }
 
-type Composition = { kind: OutboxKind; organisationName: string; origin: string; titleOf: (slug: string) => string }
+/** `labelOf` names a requirement as every report does (labelRequirements). */
+type Composition = { kind: OutboxKind; organisationName: string; origin: string; labelOf: (requirement: { requirementId: string; courseSlug: string }) => string }
 
 const INTRO: Record<OutboxKind, (organisationName: string, count: number) => string> = {
 	REMINDER: (organisationName, count) =>
@@ -69,7 +71,7 @@ const FOOTER: Record<OutboxKind, string> = {
 	DIGEST: `This summary comes at most once a day while training of yours is overdue or due within ${DIGEST_DUE_WITHIN_DAYS} days.`,
 }
 
-function composeMessage(recipient: Recipient, { kind, organisationName, origin, titleOf }: Composition) {
+function composeMessage(recipient: Recipient, { kind, organisationName, origin, labelOf }: Composition) {
 	const overdue = recipient.requirements.some((requirement) => requirement.status === 'OVERDUE')
 	const subject =
 		kind === 'REMINDER'
@@ -81,7 +83,7 @@ function composeMessage(recipient: Recipient, { kind, organisationName, origin, 
 		INTRO[kind](organisationName, recipient.requirements.length),
 		'',
 		...recipient.requirements.map(
-			(requirement) => `- ${titleOf(requirement.courseSlug)} (${STATUS_LABELS[requirement.status]}): due ${formatDate(requirement.dueOn)}`,
+			(requirement) => `- ${labelOf(requirement)} (${STATUS_LABELS[requirement.status]}): due ${formatDate(requirement.dueOn)}`,
 		),
 		'',
 		`Open your training: ${origin}/dashboard`,
@@ -173,9 +175,9 @@ async function deliverUnfinished(at: Date) {
 
 const newMessageId = () => randomBytes(12).toString('hex')
 
-async function titleResolver() {
-	const { bySlug } = await getCourseLibrary()
-	return (slug: string) => bySlug.get(slug)?.variants.en.title ?? slug
+async function labelResolver(organisationId: string) {
+	const requirements = await requirementsById(organisationId)
+	return ({ requirementId, courseSlug }: { requirementId: string; courseSlug: string }) => requirements.get(requirementId)?.label ?? courseSlug
 }
 
 function outboundFor(recipients: Recipient[], composition: Composition): Outbound[] {
@@ -184,11 +186,11 @@ function outboundFor(recipients: Recipient[], composition: Composition): Outboun
 
 /** A member's requirements with their status at `at` (rules of migration training_requirements). */
 const requirementsAt = (at: Date) =>
-	Prisma.sql`SELECT r."membershipId", r."courseSlug", r."dueOn", ${requirementStatus(at)} AS "status" FROM "MemberRequirementState" r`
+	Prisma.sql`SELECT r."membershipId", r."requirementId", r."courseSlug", r."dueOn", ${requirementStatus(at)} AS "status" FROM "MemberRequirementState" r`
 
 /** The due and overdue rows of `requirements` (a query with requirementsAt's columns) whose member is active. */
 const outstandingOf = (requirements: Prisma.Sql, condition = Prisma.empty) => prisma.$queryRaw<OutstandingRow[]>`
-	SELECT m."id" AS "membershipId", u."id" AS "userId", u."name", u."email", o."courseSlug", o."dueOn", o."status"
+	SELECT m."id" AS "membershipId", u."id" AS "userId", u."name", u."email", o."requirementId", o."courseSlug", o."dueOn", o."status"
 	FROM (${requirements}) o
 	JOIN "Membership" m ON m."id" = o."membershipId" AND m."deactivatedAt" IS NULL
 	JOIN "User" u ON u."id" = m."userId"
@@ -239,14 +241,14 @@ export async function sendReminders({
 	origin: string
 	at?: Date
 }): Promise<ReminderResult> {
-	const [rows, organisation, titleOf] = await Promise.all([
+	const [rows, organisation, labelOf] = await Promise.all([
 		findDueMembers(scope, membershipId, at),
 		prisma.organisation.findUniqueOrThrow({ where: { id: scope.organisationId }, select: { name: true } }),
-		titleResolver(),
+		labelResolver(scope.organisationId),
 	])
 	const recipients = groupByMember(rows)
 	if (membershipId && recipients.length === 0) throw await refuseReminder(scope, membershipId)
-	const messages = outboundFor(recipients, { kind: 'REMINDER', organisationName: organisation.name, origin, titleOf })
+	const messages = outboundFor(recipients, { kind: 'REMINDER', organisationName: organisation.name, origin, labelOf })
 	const written = await prisma.$transaction(async (tx) => {
 		const inserted = await insertMessages(tx, { organisationId: scope.organisationId, kind: 'REMINDER', sentOn: utcDay(at), createdById: actorId, messages })
 		const only = membershipId ? recipients[0] : undefined
@@ -294,10 +296,7 @@ export type DigestRunResult = {
  * an earlier process left undone.
  */
 export async function sendDailyDigests({ origin, at = new Date() }: { origin: string; at?: Date }): Promise<DigestRunResult> {
-	const [organisations, titleOf] = await Promise.all([
-		prisma.organisation.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true } }),
-		titleResolver(),
-	])
+	const organisations = await prisma.organisation.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true } })
 	const sentOn = utcDay(at)
 	const dueBy = new Date(sentOn.getTime() + DIGEST_DUE_WITHIN_DAYS * DAY_MS)
 	const late = await deliverUnfinished(at)
@@ -312,8 +311,8 @@ export async function sendDailyDigests({ origin, at = new Date() }: { origin: st
 	for (const organisation of organisations) {
 		try {
 			await snapshotOrganisation(organisation.id, at)
-			const recipients = groupByMember(await findDigestMembers(organisation.id, at, dueBy))
-			const messages = outboundFor(recipients, { kind: 'DIGEST', organisationName: organisation.name, origin, titleOf })
+			const [rows, labelOf] = await Promise.all([findDigestMembers(organisation.id, at, dueBy), labelResolver(organisation.id)])
+			const messages = outboundFor(groupByMember(rows), { kind: 'DIGEST', organisationName: organisation.name, origin, labelOf })
 			const written = await insertMessages(prisma, { organisationId: organisation.id, kind: 'DIGEST', sentOn, createdById: null, messages })
 			result.sent += written.length
 			result.alreadyRemindedToday += messages.length - written.length

@@ -2,7 +2,7 @@ import { Prisma } from '#app/generated/prisma/client.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
-import { listRequirements } from './requirements.server.ts'
+import { listRequirements, requirementsById } from './requirements.server.ts'
 import { MEMBER_SORTS, type MemberTableQuery } from './schemas.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { byUrgency, emptyStatusCounts, type RequirementStatus, type StatusCounts } from './status.ts'
@@ -60,7 +60,7 @@ export async function countByRequirement(scope: ManagerScope, at = new Date()) {
 		.map((requirement) => {
 			const counts = emptyStatusCounts()
 			for (const row of rows) if (row.requirementId === requirement.id) counts[row.status] = row.members
-			return { id: requirement.id, courseTitle: requirement.courseTitle, audienceLabel: requirement.audienceLabel, counts }
+			return { id: requirement.id, label: requirement.label, courseTitle: requirement.courseTitle, audienceLabel: requirement.audienceLabel, counts }
 		})
 }
 
@@ -145,7 +145,7 @@ export async function getMemberCompliance(scope: ManagerScope, membershipId: str
 		},
 	})
 	if (!membership || !coversDepartment(scope, membership.departmentId)) throw notFound('We could not find that member among those you can see.')
-	const [requirements, { bySlug }] = await Promise.all([
+	const [requirements, { bySlug }, labels] = await Promise.all([
 		prisma.$queryRaw<
 			{ requirementId: string; courseSlug: string; appliesSince: Date; dueOn: Date; completedAt: Date | null; validUntil: Date | null; status: RequirementStatus }[]
 		>`
@@ -153,6 +153,7 @@ export async function getMemberCompliance(scope: ManagerScope, membershipId: str
 			FROM "MemberRequirementState" r
 			WHERE r."membershipId" = ${membership.id} AND r."organisationId" = ${scope.organisationId}`,
 		getCourseLibrary(),
+		requirementsById(scope.organisationId),
 	])
 	const courseSlugs = requirements.map((requirement) => requirement.courseSlug)
 	const [completions, attempts] = await Promise.all([
@@ -171,7 +172,11 @@ export async function getMemberCompliance(scope: ManagerScope, membershipId: str
 	const titleOf = (slug: string) => bySlug.get(slug)?.variants.en.title ?? slug
 	return {
 		membership,
-		requirements: requirements.sort(byUrgency).map((requirement) => ({ ...requirement, courseTitle: titleOf(requirement.courseSlug) })),
+		requirements: requirements.sort(byUrgency).map((requirement) => ({
+			...requirement,
+			courseTitle: titleOf(requirement.courseSlug),
+			label: labels.get(requirement.requirementId)?.label ?? titleOf(requirement.courseSlug),
+		})),
 		completions,
 		attempts: attempts.map((attempt) => ({
 			...attempt,

@@ -1,18 +1,14 @@
 import type { Role } from '#app/generated/prisma/enums.ts'
 import type { CompiledCourse } from '#app/modules/courses/compile-course.server.tsx'
-import { findCourse, getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { badRequest, notFound } from '#app/utils/http.server.ts'
-import { type AUDIENCES, describeAudience } from './audience.ts'
+import { type AUDIENCES, describeAudience, describeTerms, labelRequirements } from './audience.ts'
 
 /** The baseline for small organisations: every free module, for everyone, within 30 days, every 12 months. */
 export const BASELINE = { dueWithinDays: 30, recurrenceMonths: 12 }
 
-/** The course's English title, as the audit log records it; the slug when the course is gone. */
-async function courseTitle(slug: string) {
-	return (await findCourse(slug))?.variants.en.title ?? slug
-}
 
 /** The free courses the baseline would add: those the organisation does not require yet. */
 export function coursesMissingFromBaseline(courses: CompiledCourse[], requiredSlugs: Iterable<string>) {
@@ -20,7 +16,7 @@ export function coursesMissingFromBaseline(courses: CompiledCourse[], requiredSl
 	return courses.filter((course) => course.facts.free && !required.has(course.slug))
 }
 
-/** The organisation's requirements with their course's title and the recurrence that applies. */
+/** The organisation's requirements with their course's title, their label and the recurrence that applies. */
 export async function listRequirements(organisationId: string) {
 	const [requirements, { bySlug }] = await Promise.all([
 		prisma.trainingRequirement.findMany({
@@ -40,16 +36,23 @@ export async function listRequirements(organisationId: string) {
 		}),
 		getCourseLibrary(),
 	])
-	return requirements.map(({ departments, ...requirement }) => {
-		const course = bySlug.get(requirement.courseSlug)
-		return {
-			...requirement,
-			courseTitle: course?.variants.en.title ?? requirement.courseSlug,
-			audienceLabel: describeAudience({ ...requirement, departmentNames: departments.map(({ department }) => department.name) }),
-			/** Its own recurrence, else the course's validity; null when the course left the library. */
-			renewEveryMonths: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
-		}
-	})
+	return labelRequirements(
+		requirements.map(({ departments, ...requirement }) => {
+			const course = bySlug.get(requirement.courseSlug)
+			return {
+				...requirement,
+				courseTitle: course?.variants.en.title ?? requirement.courseSlug,
+				audienceLabel: describeAudience({ ...requirement, departmentNames: departments.map(({ department }) => department.name) }),
+				/** Its own recurrence, else the course's validity; null when the course left the library. */
+				renewEveryMonths: requirement.recurrenceMonths ?? course?.facts.validityMonths ?? null,
+			}
+		}),
+	)
+}
+
+/** The organisation's requirements by id: reports that read requirement rows name them by these labels. */
+export async function requirementsById(organisationId: string) {
+	return new Map((await listRequirements(organisationId)).map((requirement) => [requirement.id, requirement]))
 }
 
 export type NewRequirement = {
@@ -96,6 +99,11 @@ export async function createRequirement({ organisationId, actorId, requirement }
 	})
 }
 
+/** How the audit log names a requirement: as every report does (labelRequirements). */
+async function labelOf(organisationId: string, requirementId: string) {
+	return (await requirementsById(organisationId)).get(requirementId)?.label ?? requirementId
+}
+
 async function findRequirement(organisationId: string, requirementId: string) {
 	const requirement = await prisma.trainingRequirement.findFirst({
 		where: { id: requirementId, organisationId },
@@ -113,7 +121,7 @@ export async function setRequirementPaused({ organisationId, actorId, requiremen
 }) {
 	const requirement = await findRequirement(organisationId, requirementId)
 	if (paused === Boolean(requirement.pausedAt)) return
-	const targetLabel = await courseTitle(requirement.courseSlug)
+	const targetLabel = await labelOf(organisationId, requirement.id)
 	await prisma.$transaction(async (tx) => {
 		// The condition makes a double click change it once.
 		const { count } = await tx.trainingRequirement.updateMany({
@@ -129,10 +137,6 @@ export async function setRequirementPaused({ organisationId, actorId, requiremen
 		})
 	})
 }
-
-/** "30 days, every 12 months": how the audit log states a requirement's terms. */
-const describeTerms = ({ dueWithinDays, recurrenceMonths }: { dueWithinDays: number; recurrenceMonths: number | null }) =>
-	`${dueWithinDays} days, ${recurrenceMonths ? `every ${recurrenceMonths} months` : 'renewed with the course’s validity'}`
 
 /**
  * Changes how long members have and how often they renew. The requirement keeps its creation date,
@@ -154,7 +158,7 @@ export async function adjustRequirement({
 	const requirement = await findRequirement(organisationId, requirementId)
 	const terms = { dueWithinDays, recurrenceMonths: recurrenceMonths ?? null }
 	if (describeTerms(terms) === describeTerms(requirement)) return
-	const targetLabel = await courseTitle(requirement.courseSlug)
+	const targetLabel = await labelOf(organisationId, requirement.id)
 	await prisma.$transaction(async (tx) => {
 		await tx.trainingRequirement.updateMany({ where: { id: requirement.id, organisationId }, data: terms })
 		await recordAuditEvent(tx, {
@@ -169,7 +173,7 @@ export async function adjustRequirement({
 
 export async function removeRequirement({ organisationId, actorId, requirementId }: { organisationId: string; actorId: string; requirementId: string }) {
 	const requirement = await findRequirement(organisationId, requirementId)
-	const targetLabel = await courseTitle(requirement.courseSlug)
+	const targetLabel = await labelOf(organisationId, requirement.id)
 	await prisma.$transaction(async (tx) => {
 		const { count } = await tx.trainingRequirement.deleteMany({ where: { id: requirement.id, organisationId } })
 		if (count === 0) return

@@ -85,24 +85,34 @@ describe('addMonths', () => {
 })
 
 describe('certificateStatus', () => {
+	// Expires at noon on 10 March: valid through that whole UTC day, expired from 11 March 00:00.
 	const expiresAt = new Date('2027-03-10T12:00:00.000Z')
-	const at = (ms: number) => new Date(expiresAt.getTime() + ms)
 
-	test('valid up to, but not including, the expiry instant', () => {
+	test('valid through the whole UTC day it expires on, whatever its time of day', () => {
 		expect(certificateStatus({ expiresAt, revokedAt: null }, new Date('2026-03-10T12:00:00.000Z'))).toBe('valid')
-		expect(certificateStatus({ expiresAt, revokedAt: null }, at(-1))).toBe('valid')
+		expect(certificateStatus({ expiresAt, revokedAt: null }, new Date('2027-03-10T00:00:00.000Z'))).toBe('valid')
+		expect(certificateStatus({ expiresAt, revokedAt: null }, expiresAt)).toBe('valid')
+		expect(certificateStatus({ expiresAt, revokedAt: null }, new Date('2027-03-10T23:59:59.999Z'))).toBe('valid')
 	})
 
-	test('expired from the expiry instant on', () => {
-		expect(certificateStatus({ expiresAt, revokedAt: null }, expiresAt)).toBe('expired')
-		expect(certificateStatus({ expiresAt, revokedAt: null }, at(1))).toBe('expired')
+	test('expired from midnight UTC after its expiry day', () => {
+		expect(certificateStatus({ expiresAt, revokedAt: null }, new Date('2027-03-11T00:00:00.000Z'))).toBe('expired')
+		expect(certificateStatus({ expiresAt, revokedAt: null }, new Date('2027-03-11T23:59:59.999Z'))).toBe('expired')
+	})
+
+	test('an expiry at 00:00 or 23:59 counts the same day', () => {
+		for (const time of ['00:00:00.000', '23:59:59.999']) {
+			const expiry = { expiresAt: new Date(`2027-03-10T${time}Z`), revokedAt: null }
+			expect(certificateStatus(expiry, new Date('2027-03-10T23:59:59.999Z'))).toBe('valid')
+			expect(certificateStatus(expiry, new Date('2027-03-11T00:00:00.000Z'))).toBe('expired')
+		}
 	})
 
 	test('revoked wins, whether or not it has expired', () => {
 		const revokedAt = new Date('2026-05-01T00:00:00.000Z')
-		expect(certificateStatus({ expiresAt, revokedAt }, at(-1))).toBe('revoked')
+		expect(certificateStatus({ expiresAt, revokedAt }, new Date('2027-03-09T00:00:00.000Z'))).toBe('revoked')
 		expect(certificateStatus({ expiresAt, revokedAt }, expiresAt)).toBe('revoked')
-		expect(certificateStatus({ expiresAt, revokedAt }, at(1000))).toBe('revoked')
+		expect(certificateStatus({ expiresAt, revokedAt }, new Date('2027-04-01T00:00:00.000Z'))).toBe('revoked')
 	})
 })
 

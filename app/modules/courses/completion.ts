@@ -30,10 +30,19 @@ export function addMonths(date: Date, months: number) {
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked'
 
-/** Revocation wins over everything; a completion is valid up to, not including, its expiry instant. */
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Which UTC calendar day a moment falls on, as a day number. */
+const utcDayNumber = (date: Date) => Math.floor(date.getTime() / DAY_MS)
+
+/**
+ * Revocation wins over everything; a completion is valid through the whole UTC day it expires on,
+ * whatever its time of day, and expired from the next day (decision 017). The compliance status
+ * reads validity the same way in SQL (`bulwark_requirement_status`); a test holds them together.
+ */
 export function certificateStatus(certificate: { expiresAt: Date; revokedAt: Date | null }, now: Date): CertificateStatus {
 	if (certificate.revokedAt) return 'revoked'
-	return now.getTime() < certificate.expiresAt.getTime() ? 'valid' : 'expired'
+	return utcDayNumber(now) <= utcDayNumber(certificate.expiresAt) ? 'valid' : 'expired'
 }
 
 /**

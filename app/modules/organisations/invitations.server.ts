@@ -174,8 +174,9 @@ async function claimInvitation(tx: Tx, token: string, email: string) {
 }
 
 /**
- * Someone deactivated earlier comes back with the invitation's role and department; an active
- * member keeps the role an admin gave them since.
+ * Someone deactivated earlier comes back with the invitation's role and department, as a new
+ * joining: their requirements apply from today, with the full days to complete them, rather than
+ * from when they first joined (decision 017). An active member keeps the role an admin gave them since.
  */
 async function joinOrganisation(tx: Tx, invitation: Awaited<ReturnType<typeof claimInvitation>>, user: { id: string; email: string }) {
 	const existing = await tx.membership.findUnique({
@@ -186,7 +187,12 @@ async function joinOrganisation(tx: Tx, invitation: Awaited<ReturnType<typeof cl
 	if (!existing) {
 		await tx.membership.create({ data: { organisationId: invitation.organisationId, userId: user.id, ...granted }, select: { id: true } })
 	} else if (existing.deactivatedAt) {
-		await tx.membership.update({ where: { id: existing.id }, data: { ...granted, deactivatedAt: null }, select: { id: true } })
+		const rejoinedAt = new Date()
+		await tx.membership.update({
+			where: { id: existing.id },
+			data: { ...granted, deactivatedAt: null, joinedAt: rejoinedAt, roleSince: rejoinedAt, departmentSince: rejoinedAt },
+			select: { id: true },
+		})
 	}
 	await recordAuditEvent(tx, {
 		organisationId: invitation.organisationId,
