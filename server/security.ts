@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import helmet from 'helmet'
+import { ClientError } from './errors.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -42,12 +43,14 @@ export function permissionsPolicy(_req: Request, res: Response, next: NextFuncti
 	next()
 }
 
+// Refusals go to the app's error handler (server/errors.ts), which shows them as the error page.
+
 /**
  * CSRF defence in depth next to SameSite=Lax cookies: a state-changing request must come from a
  * page of this site, as its Origin header shows. A missing or foreign Origin is refused.
  */
 export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
-	return (req: Request, res: Response, next: NextFunction) => {
+	return (req: Request, _res: Response, next: NextFunction) => {
 		if (SAFE_METHODS.has(req.method)) return next()
 		const host = (trustProxy && req.get('X-Forwarded-Host')) || req.get('Host')
 		let originHost: string | null = null
@@ -57,8 +60,7 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 			originHost = null
 		}
 		if (!host || originHost !== host) {
-			res.status(403).type('text/plain').send('This request did not come from a Bulwark page, so it was refused. Reload the page and try again.')
-			return
+			return next(new ClientError(403, 'This request did not come from a Bulwark page, so it was refused. Reload the page and try again.'))
 		}
 		next()
 	}
@@ -66,19 +68,16 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 
 /** Refuses oversized bodies before anything reads them. */
 export function limitBodySize(maxBytes: number) {
-	return (req: Request, res: Response, next: NextFunction) => {
+	return (req: Request, _res: Response, next: NextFunction) => {
 		const length = req.get('Content-Length')
 		if (length !== undefined && !/^\d+$/.test(length)) {
-			res.status(400).type('text/plain').send('The request has an invalid Content-Length header.')
-			return
+			return next(new ClientError(400, 'The request has an invalid Content-Length header.'))
 		}
 		if (length !== undefined && Number(length) > maxBytes) {
-			res.status(413).type('text/plain').send(`The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`)
-			return
+			return next(new ClientError(413, `The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`))
 		}
 		if (length === undefined && req.get('Transfer-Encoding')) {
-			res.status(411).type('text/plain').send('Requests with a body must say how long it is (Content-Length).')
-			return
+			return next(new ClientError(411, 'Requests with a body must say how long it is (Content-Length).'))
 		}
 		next()
 	}

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import http from 'node:http'
-import express, { type NextFunction, type Request, type Response } from 'express'
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ClientError } from '../../server/errors.ts'
 import { limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
 
 /**
@@ -24,6 +25,11 @@ beforeAll(async () => {
 		req.on('data', (chunk: Buffer) => (bytes += chunk.length))
 		req.on('end', () => res.type('text/plain').send(`passed ${req.method} ${bytes}`))
 	})
+	// The refusals' status and message; the app's own handler renders them as its error page.
+	const showRefusal: ErrorRequestHandler = (error: ClientError, _req, res, _next) => {
+		res.status(error.status).type('text/plain').send(error.message)
+	}
+	app.use(showRefusal)
 	server = http.createServer(app)
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 	port = (server.address() as AddressInfo).port
@@ -161,26 +167,12 @@ describe('limitBodySize', () => {
 	})
 })
 
-/** Runs limitBodySize on a stand-in request and response with just what it reads and calls. */
+/** Runs limitBodySize on a stand-in request with just what it reads; a refusal is what it passes to next. */
 function runLimitBodySize(headers: Record<string, string>) {
-	const outcome = { status: null as number | null, body: null as string | null, next: false }
 	const req = { get: (name: string) => headers[name.toLowerCase()] } as unknown as Request
-	const res = {
-		status(code: number) {
-			outcome.status = code
-			return this
-		},
-		type() {
-			return this
-		},
-		send(body: string) {
-			outcome.body = body
-			return this
-		},
-	} as unknown as Response
-	const next: NextFunction = () => {
-		outcome.next = true
-	}
-	limitBodySize(MAX_BYTES)(req, res, next)
+	let outcome = { status: null as number | null, body: null as string | null, next: false }
+	limitBodySize(MAX_BYTES)(req, {} as Response, (error?: unknown) => {
+		outcome = error instanceof ClientError ? { status: error.status, body: error.message, next: false } : { status: null, body: null, next: true }
+	})
 	return outcome
 }
