@@ -12,7 +12,7 @@ import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.t
 import { configuredAppOrigin, getEnv } from '#app/utils/env.server.ts'
 import { withRequestMemo } from '#app/utils/request-memo.server.ts'
 import { createAppRequestHandler, rejectLegacyDataRequests, rejectMalformedPaths } from './errors.ts'
-import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
+import { checkProxySetting, configurationWarnings, limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
 const env = getEnv()
 const production = env.NODE_ENV === 'production'
@@ -79,6 +79,7 @@ app.use(securityHeaders({ production }))
 app.use(permissionsPolicy)
 app.use(compression())
 app.use(rejectMalformedPaths)
+app.use(checkProxySetting({ trustProxy: env.TRUST_PROXY }))
 app.use(rejectForeignOrigins({ trustProxy: env.TRUST_PROXY }))
 app.use(limitBodySize(env.MAX_BODY_BYTES))
 
@@ -104,6 +105,7 @@ async function cleanUp() {
 void cleanUp()
 setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
 
+for (const warning of configurationWarnings(env)) console.warn(warning)
 if (env.SMTP_URL && !env.APP_URL) {
 	console.warn(`SMTP_URL is set but APP_URL is not: links in the daily digest will point to http://localhost:${env.PORT}. Set APP_URL to the public address.`)
 }

@@ -82,3 +82,38 @@ export function limitBodySize(maxBytes: number) {
 		next()
 	}
 }
+
+/**
+ * TRUST_PROXY decides which address the per-IP log-in limit counts, so a mismatch is reported
+ * (once per process, so it cannot flood the log), not refused: requests keep being served.
+ * - Off, but requests carry X-Forwarded-For: likely behind a proxy, so every client shares the
+ *   proxy's address and one office's typos limit everyone.
+ * - On, but a request comes without it: the app is reachable past the proxy, where a client can
+ *   send its own X-Forwarded-For and choose the address it is counted under. Health checks from
+ *   a load balancer go straight to the app, so /healthz does not count.
+ */
+export function checkProxySetting({ trustProxy }: { trustProxy: boolean }) {
+	let warned = false
+	return (req: Request, _res: Response, next: NextFunction) => {
+		if (!warned) {
+			const forwarded = req.get('X-Forwarded-For') !== undefined
+			if (!trustProxy && forwarded) {
+				warned = true
+				console.warn('Requests arrive with X-Forwarded-For but TRUST_PROXY is off: all clients behind that proxy share one address for the log-in limit. Behind a reverse proxy, set TRUST_PROXY=true.')
+			} else if (trustProxy && !forwarded && req.path !== '/healthz') {
+				warned = true
+				console.warn(`A request reached the app without X-Forwarded-For although TRUST_PROXY is on (${req.method} ${req.path}): make the app reachable only through the proxy, or clients can choose the address the log-in limit counts.`)
+			}
+		}
+		next()
+	}
+}
+
+/** Settings that work but deserve a word at start-up. */
+export function configurationWarnings(env: { NODE_ENV: string; COOKIE_SECRET?: string }) {
+	const warnings: string[] = []
+	if (env.NODE_ENV === 'production' && !env.COOKIE_SECRET) {
+		warnings.push('COOKIE_SECRET is not set: flash messages are signed with a key made at start-up, so one pending during a restart, or read by another instance, is dropped. Set COOKIE_SECRET (32+ characters, the same on every instance).')
+	}
+	return warnings
+}

@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import http from 'node:http'
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { ClientError } from '../../server/errors.ts'
-import { limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
+import { checkProxySetting, configurationWarnings, limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
 
 /**
  * server/security.ts is Express middleware; the unit project only covers app/** and scripts/**, so
@@ -164,6 +164,51 @@ describe('limitBodySize', () => {
 		expect(runLimitBodySize({ 'content-length': String(MAX_BYTES + 1) })).toMatchObject({ status: 413, next: false })
 		expect(runLimitBodySize({ 'transfer-encoding': 'chunked' })).toMatchObject({ status: 411, next: false })
 		expect(runLimitBodySize({})).toEqual({ status: null, body: null, next: true })
+	})
+})
+
+describe('checkProxySetting', () => {
+	/** The warnings the middleware logs for these requests, each given as its headers and path. */
+	function warningsFor(trustProxy: boolean, requests: Array<{ path?: string; headers?: Record<string, string> }>) {
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+		try {
+			const check = checkProxySetting({ trustProxy })
+			let passed = 0
+			for (const { path = '/', headers = {} } of requests) {
+				const req = { method: 'GET', path, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request
+				check(req, {} as Response, () => passed++)
+			}
+			expect(passed, 'every request is served').toBe(requests.length)
+			return warn.mock.calls.map((call) => String(call[0]))
+		} finally {
+			warn.mockRestore()
+		}
+	}
+	const viaProxy = { headers: { 'x-forwarded-for': '203.0.113.7' } }
+
+	test('TRUST_PROXY off and requests forwarded by a proxy: one warning, however many requests', () => {
+		const warnings = warningsFor(false, [viaProxy, viaProxy, viaProxy])
+		expect(warnings).toHaveLength(1)
+		expect(warnings[0]).toMatch(/X-Forwarded-For but TRUST_PROXY is off/)
+	})
+
+	test('TRUST_PROXY on and a request that did not come through the proxy: one warning', () => {
+		const warnings = warningsFor(true, [viaProxy, {}, {}])
+		expect(warnings).toHaveLength(1)
+		expect(warnings[0]).toMatch(/without X-Forwarded-For although TRUST_PROXY is on/)
+	})
+
+	test('settings that match the traffic, and health checks straight from a load balancer, are quiet', () => {
+		expect(warningsFor(false, [{}, {}])).toEqual([])
+		expect(warningsFor(true, [viaProxy, { path: '/healthz' }, viaProxy])).toEqual([])
+	})
+})
+
+describe('configurationWarnings', () => {
+	test('production without COOKIE_SECRET is warned about; development and a set secret are not', () => {
+		expect(configurationWarnings({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/COOKIE_SECRET is not set/)])
+		expect(configurationWarnings({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) })).toEqual([])
+		expect(configurationWarnings({ NODE_ENV: 'development' })).toEqual([])
 	})
 })
 
