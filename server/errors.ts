@@ -87,9 +87,11 @@ async function send(res: Response, response: globalThis.Response) {
 	else res.end()
 }
 
+/** The client-error status an Express-level error carries (`status` or `statusCode`), else 500. */
 function statusOf(error: unknown) {
-	const status = error && typeof error === 'object' ? ((error as { status?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode) : undefined
-	return typeof status === 'number' && status >= 400 && status < 500 ? status : 500
+	const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown }
+	const code = status ?? statusCode
+	return typeof code === 'number' && code >= 400 && code < 500 ? code : 500
 }
 
 /**
@@ -114,7 +116,7 @@ export function createAppRequestHandler({
 	 * is at another address, which the app must not try to take over): the page is only a message.
 	 */
 	async function sendErrorPage(req: Request, res: Response, error: { status: number; message?: string; headers?: Record<string, string> }) {
-		const request = new Request(new URL('/', `${req.protocol}://${req.get('Host') ?? 'localhost'}`), { headers: { Accept: 'text/html' } })
+		const request = new Request(new URL('/', `${req.protocol}://${req.hostname}`), { headers: { Accept: 'text/html' } })
 		const response = await handle(request, { ...getLoadContext(req, res), errorPage: { status: error.status, message: error.message } })
 		for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
 		response.headers.set('Cache-Control', 'no-store')
