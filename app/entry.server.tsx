@@ -49,8 +49,21 @@ export default function handleRequest(
 	})
 }
 
+/**
+ * Remix's own refusals (no route matches, no action for a POST) carry its developer wording, which
+ * names route ids, into the page's data: it is dropped before Remix serialises it, and the error
+ * boundary shows our text for the status instead.
+ */
+function dropRemixWording(error: unknown) {
+	if (isRouteErrorResponse(error) && 'internal' in error && error.internal === true) {
+		Object.assign(error, { data: null, error: undefined })
+	}
+}
+
 /** Errors are logged on the server; the person sees the error boundary, never a stack trace. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
+	dropRemixWording(error)
+	// Client errors are expected; logging them would let anyone flood the log.
 	if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return
 	console.error(`Error while handling ${request.method} ${new URL(request.url).pathname}:`, error)
 }

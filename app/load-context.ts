@@ -4,6 +4,8 @@ declare module '@remix-run/node' {
 		cspNonce: string
 		/** The client's address (from X-Forwarded-For only when TRUST_PROXY is on). */
 		clientIp: string
+		/** A request the server refused by itself (server/errors.ts): the root loader throws it as the error page. */
+		errorPage?: { status: number; message?: string }
 	}
 }
 

@@ -1,7 +1,7 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { GeneralErrorBoundary } from './components/error-boundary.tsx'
+import { GeneralErrorBoundary, isServerErrorPage, type ServerErrorPage } from './components/error-boundary.tsx'
 import { SiteHeader } from './components/header.tsx'
 import { getAuthSession } from './modules/auth/auth.server.ts'
 import appStylesHref from './styles/app.css?url'
@@ -18,7 +18,12 @@ export const meta: MetaFunction = () => [
 	{ name: 'description', content: 'Security-awareness training and minimum-training compliance you can show.' },
 ]
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+	// A request the server refused by itself (server/errors.ts) gets only the error page.
+	if (context.errorPage) {
+		const { status, message } = context.errorPage
+		throw data({ message: message ?? null, serverErrorPage: true } satisfies ServerErrorPage, { status })
+	}
 	const [{ session, headers }, { flash, headers: flashHeaders }] = await Promise.all([
 		getAuthSession(request),
 		consumeFlash(request),
@@ -35,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	)
 }
 
-function Document({ children }: { children: ReactNode }) {
+function Document({ children, scripts = true }: { children: ReactNode; scripts?: boolean }) {
 	const nonce = useNonce()
 	return (
 		<html lang="en">
@@ -50,8 +55,12 @@ function Document({ children }: { children: ReactNode }) {
 					Skip to content
 				</a>
 				{children}
-				<ScrollRestoration nonce={nonce} />
-				<Scripts nonce={nonce} />
+				{scripts ? (
+					<>
+						<ScrollRestoration nonce={nonce} />
+						<Scripts nonce={nonce} />
+					</>
+				) : null}
 			</body>
 		</html>
 	)
@@ -93,8 +102,9 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
+	const error = useRouteError()
 	return (
-		<Document>
+		<Document scripts={!isServerErrorPage(error)}>
 			<Layout>
 				<GeneralErrorBoundary />
 			</Layout>

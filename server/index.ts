@@ -1,6 +1,5 @@
 import 'dotenv/config'
 import crypto from 'node:crypto'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
@@ -12,7 +11,8 @@ import { applyMigrations, findPendingMigrations, MigrationError } from '#app/mod
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { configuredAppOrigin, getEnv } from '#app/utils/env.server.ts'
 import { withRequestMemo } from '#app/utils/request-memo.server.ts'
-import { limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
+import { createAppRequestHandler, rejectLegacyDataRequests, rejectMalformedPaths } from './errors.ts'
+import { checkProxySetting, configurationWarnings, limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
 const env = getEnv()
 const production = env.NODE_ENV === 'production'
@@ -60,6 +60,17 @@ app.disable('x-powered-by')
 // One reverse proxy in front: the client address is the last hop it appended, which a client cannot forge.
 if (env.TRUST_PROXY) app.set('trust proxy', 1)
 
+const { requestHandler, errorHandler } = createAppRequestHandler({
+	build: viteDevServer
+		? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+		: ((await import(REMIX_BUILD_PATH)) as ServerBuild),
+	mode: env.NODE_ENV,
+	getLoadContext: (req, res) => ({
+		cspNonce: res.locals.cspNonce as string,
+		clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+	}),
+})
+
 app.use((_req, res, next) => {
 	res.locals.cspNonce = crypto.randomBytes(16).toString('base64')
 	next()
@@ -67,6 +78,8 @@ app.use((_req, res, next) => {
 app.use(securityHeaders({ production }))
 app.use(permissionsPolicy)
 app.use(compression())
+app.use(rejectMalformedPaths)
+app.use(checkProxySetting({ trustProxy: env.TRUST_PROXY }))
 app.use(rejectForeignOrigins({ trustProxy: env.TRUST_PROXY }))
 app.use(limitBodySize(env.MAX_BODY_BYTES))
 
@@ -78,20 +91,10 @@ if (viteDevServer) {
 	app.use(express.static('build/client', { maxAge: '1h' }))
 }
 
-app.all(
-	'*',
-	(req, _res, next) => withRequestMemo(req.method, next),
-	createRequestHandler({
-		build: viteDevServer
-			? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-			: ((await import(REMIX_BUILD_PATH)) as ServerBuild),
-		mode: env.NODE_ENV,
-		getLoadContext: (req, res) => ({
-			cspNonce: res.locals.cspNonce as string,
-			clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-		}),
-	}),
-)
+app.use(rejectLegacyDataRequests)
+app.all('*', (req, _res, next) => withRequestMemo(req.method, next), requestHandler)
+// Every refusal above and any error below it: the app's error page, never Express's own.
+app.use(errorHandler)
 
 // At start and every hour: expired sessions and closed rate-limit windows are deleted, and the
 // daily compliance run (snapshot and digests) is made; it does nothing twice on one UTC day.
@@ -102,6 +105,7 @@ async function cleanUp() {
 void cleanUp()
 setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
 
+for (const warning of configurationWarnings(env)) console.warn(warning)
 if (env.SMTP_URL && !env.APP_URL) {
 	console.warn(`SMTP_URL is set but APP_URL is not: links in the daily digest will point to http://localhost:${env.PORT}. Set APP_URL to the public address.`)
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import helmet from 'helmet'
+import { ClientError } from './errors.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -42,12 +43,14 @@ export function permissionsPolicy(_req: Request, res: Response, next: NextFuncti
 	next()
 }
 
+// Refusals go to the app's error handler (server/errors.ts), which shows them as the error page.
+
 /**
  * CSRF defence in depth next to SameSite=Lax cookies: a state-changing request must come from a
  * page of this site, as its Origin header shows. A missing or foreign Origin is refused.
  */
 export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
-	return (req: Request, res: Response, next: NextFunction) => {
+	return (req: Request, _res: Response, next: NextFunction) => {
 		if (SAFE_METHODS.has(req.method)) return next()
 		const host = (trustProxy && req.get('X-Forwarded-Host')) || req.get('Host')
 		let originHost: string | null = null
@@ -57,8 +60,7 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 			originHost = null
 		}
 		if (!host || originHost !== host) {
-			res.status(403).type('text/plain').send('This request did not come from a Bulwark page, so it was refused. Reload the page and try again.')
-			return
+			return next(new ClientError(403, 'This request did not come from a Bulwark page, so it was refused. Reload the page and try again.'))
 		}
 		next()
 	}
@@ -66,20 +68,52 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 
 /** Refuses oversized bodies before anything reads them. */
 export function limitBodySize(maxBytes: number) {
-	return (req: Request, res: Response, next: NextFunction) => {
+	return (req: Request, _res: Response, next: NextFunction) => {
 		const length = req.get('Content-Length')
 		if (length !== undefined && !/^\d+$/.test(length)) {
-			res.status(400).type('text/plain').send('The request has an invalid Content-Length header.')
-			return
+			return next(new ClientError(400, 'The request has an invalid Content-Length header.'))
 		}
 		if (length !== undefined && Number(length) > maxBytes) {
-			res.status(413).type('text/plain').send(`The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`)
-			return
+			return next(new ClientError(413, `The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`))
 		}
 		if (length === undefined && req.get('Transfer-Encoding')) {
-			res.status(411).type('text/plain').send('Requests with a body must say how long it is (Content-Length).')
-			return
+			return next(new ClientError(411, 'Requests with a body must say how long it is (Content-Length).'))
 		}
 		next()
 	}
+}
+
+/**
+ * TRUST_PROXY decides which address the per-IP log-in limit counts, so a mismatch is reported
+ * (once per process, so it cannot flood the log), not refused: requests keep being served.
+ * - Off, but requests carry X-Forwarded-For: likely behind a proxy, so every client shares the
+ *   proxy's address and one office's typos limit everyone.
+ * - On, but a request comes without it: the app is reachable past the proxy, where a client can
+ *   send its own X-Forwarded-For and choose the address it is counted under. Health checks from
+ *   a load balancer go straight to the app, so /healthz does not count.
+ */
+export function checkProxySetting({ trustProxy }: { trustProxy: boolean }) {
+	let warned = false
+	return (req: Request, _res: Response, next: NextFunction) => {
+		if (!warned) {
+			const forwarded = req.get('X-Forwarded-For') !== undefined
+			if (!trustProxy && forwarded) {
+				warned = true
+				console.warn('Requests arrive with X-Forwarded-For but TRUST_PROXY is off: all clients behind that proxy share one address for the log-in limit. Behind a reverse proxy, set TRUST_PROXY=true.')
+			} else if (trustProxy && !forwarded && req.path !== '/healthz') {
+				warned = true
+				console.warn(`A request reached the app without X-Forwarded-For although TRUST_PROXY is on (${req.method} ${req.path}): make the app reachable only through the proxy, or clients can choose the address the log-in limit counts.`)
+			}
+		}
+		next()
+	}
+}
+
+/** Settings that work but deserve a word at start-up. */
+export function configurationWarnings(env: { NODE_ENV: string; COOKIE_SECRET?: string }) {
+	const warnings: string[] = []
+	if (env.NODE_ENV === 'production' && !env.COOKIE_SECRET) {
+		warnings.push('COOKIE_SECRET is not set: flash messages are signed with a key made at start-up, so one pending during a restart, or read by another instance, is dropped. Set COOKIE_SECRET (32+ characters, the same on every instance).')
+	}
+	return warnings
 }

@@ -16,6 +16,12 @@ const EnvSchema = z.object({
 	PGLITE_DATA_DIR: z.string().min(1).default('./data/pglite'),
 	APP_URL: z.string().url('APP_URL must be an absolute URL such as https://training.example.com').optional(),
 	TRUST_PROXY: booleanFlag,
+	// Signs the flash cookie; unset, a random key per process (docs/decisions/019-signed-flash-and-cache-control.md).
+	COOKIE_SECRET: z
+		.string()
+		.min(32, 'COOKIE_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')

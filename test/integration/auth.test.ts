@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { getAuthSession, requireSession } from '#app/modules/auth/auth.server.ts'
 import { verifyPassword } from '#app/modules/auth/password.server.ts'
+import { LOGIN_ADDRESS_CEILING, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { loginRateLimitKeys, recordAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { action as logoutAction } from '#app/routes/logout.tsx'
 import { action as settingsAction } from '#app/routes/settings.tsx'
@@ -139,19 +141,53 @@ describe('failed log-in rate limits', () => {
 		expectRedirect(await login(other.email, other.password))
 	})
 
-	test('after 10 failures from one address across accounts, that address answers 429 even for a right password', async () => {
+	test('an address past its limit (10 failures across accounts) still lets an account that has not failed log in', async () => {
 		const ip = uniqueIp()
-		for (let attempt = 1; attempt <= 10; attempt++) expectData(await login(uniqueEmail(`spray${attempt}`), PASSWORD, ip), 400)
+		await failFromAddress(ip, 10)
 
-		const user = await createUser({ prefix: 'sprayed' })
-		const result = expectData(await login(user.email, user.password, ip), 429)
-		expect(Number(new Headers(result.init?.headers).get('Retry-After'))).toBeGreaterThan(0)
-		expect(sessionCookieFrom(result)).toBeNull()
+		// An office behind one address: a colleague who has not mistyped logs in.
+		const colleague = await createUser({ prefix: 'colleague' })
+		expectRedirect(await login(colleague.email, colleague.password, ip))
 
+		// An account that has failed (from anywhere) is refused there, even with the right password.
+		const mistyped = await createUser({ prefix: 'mistyped' })
+		expectData(await login(mistyped.email, 'not the right password at all', uniqueIp()), 400)
+		const refused = expectData(await login(mistyped.email, mistyped.password, ip), 429)
+		expect(Number(new Headers(refused.init?.headers).get('Retry-After'))).toBeGreaterThan(0)
+		expect(sessionCookieFrom(refused)).toBeNull()
 		// The account itself is not locked: another address logs in.
+		expectRedirect(await login(mistyped.email, mistyped.password, uniqueIp()))
+	})
+
+	test('from an address past its limit, a sprayer gets one guess per account', async () => {
+		const ip = uniqueIp()
+		await failFromAddress(ip, 10)
+		const target = await createUser({ prefix: 'sprayed' })
+
+		expectData(await login(target.email, 'a first wrong guess here', ip), 400)
+		// The first failure closes the door for this account at this address, the right password included.
+		expectData(await login(target.email, 'a second wrong guess here', ip), 429)
+		expectData(await login(target.email, target.password, ip), 429)
+	})
+
+	test('past the ceiling of 100 failures, an address is refused for every account', async () => {
+		const ip = uniqueIp()
+		await recordAttempts(loginRateLimitKeys('', ip).ipKey, LOGIN_ADDRESS_CEILING.limit)
+		const user = await createUser({ prefix: 'ceiling' })
+		const result = expectData(await login(user.email, user.password, ip), 429)
+		expect(result.data.result.error[''][0]).toMatch(/Too many failed log-in attempts/)
 		expectRedirect(await login(user.email, user.password, uniqueIp()))
 	})
 })
+
+/** Failed log-ins for new unknown accounts from one address. */
+async function failFromAddress(ip: string, times: number) {
+	for (let attempt = 1; attempt <= times; attempt++) expectData(await login(uniqueEmail(`spray${attempt}`), PASSWORD, ip), 400)
+}
+
+async function recordAttempts(key: string, times: number) {
+	for (let attempt = 0; attempt < times; attempt++) await recordAttempt([key], LOGIN_FAILURE_POLICY)
+}
 
 describe('sign-up rate limit', () => {
 	test('20 sign-ups from one address go through; the 21st answers 429 with Retry-After; another address is not affected', async () => {

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import http from 'node:http'
-import express, { type NextFunction, type Request, type Response } from 'express'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { ClientError } from '../../server/errors.ts'
+import { checkProxySetting, configurationWarnings, limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
 
 /**
  * server/security.ts is Express middleware; the unit project only covers app/** and scripts/**, so
@@ -24,6 +25,11 @@ beforeAll(async () => {
 		req.on('data', (chunk: Buffer) => (bytes += chunk.length))
 		req.on('end', () => res.type('text/plain').send(`passed ${req.method} ${bytes}`))
 	})
+	// The refusals' status and message; the app's own handler renders them as its error page.
+	const showRefusal: ErrorRequestHandler = (error: ClientError, _req, res, _next) => {
+		res.status(error.status).type('text/plain').send(error.message)
+	}
+	app.use(showRefusal)
 	server = http.createServer(app)
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 	port = (server.address() as AddressInfo).port
@@ -161,26 +167,57 @@ describe('limitBodySize', () => {
 	})
 })
 
-/** Runs limitBodySize on a stand-in request and response with just what it reads and calls. */
-function runLimitBodySize(headers: Record<string, string>) {
-	const outcome = { status: null as number | null, body: null as string | null, next: false }
-	const req = { get: (name: string) => headers[name.toLowerCase()] } as unknown as Request
-	const res = {
-		status(code: number) {
-			outcome.status = code
-			return this
-		},
-		type() {
-			return this
-		},
-		send(body: string) {
-			outcome.body = body
-			return this
-		},
-	} as unknown as Response
-	const next: NextFunction = () => {
-		outcome.next = true
+describe('checkProxySetting', () => {
+	/** The warnings the middleware logs for these requests, each given as its headers and path. */
+	function warningsFor(trustProxy: boolean, requests: Array<{ path?: string; headers?: Record<string, string> }>) {
+		const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+		try {
+			const check = checkProxySetting({ trustProxy })
+			let passed = 0
+			for (const { path = '/', headers = {} } of requests) {
+				const req = { method: 'GET', path, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request
+				check(req, {} as Response, () => passed++)
+			}
+			expect(passed, 'every request is served').toBe(requests.length)
+			return warn.mock.calls.map((call) => String(call[0]))
+		} finally {
+			warn.mockRestore()
+		}
 	}
-	limitBodySize(MAX_BYTES)(req, res, next)
+	const viaProxy = { headers: { 'x-forwarded-for': '203.0.113.7' } }
+
+	test('TRUST_PROXY off and requests forwarded by a proxy: one warning, however many requests', () => {
+		const warnings = warningsFor(false, [viaProxy, viaProxy, viaProxy])
+		expect(warnings).toHaveLength(1)
+		expect(warnings[0]).toMatch(/X-Forwarded-For but TRUST_PROXY is off/)
+	})
+
+	test('TRUST_PROXY on and a request that did not come through the proxy: one warning', () => {
+		const warnings = warningsFor(true, [viaProxy, {}, {}])
+		expect(warnings).toHaveLength(1)
+		expect(warnings[0]).toMatch(/without X-Forwarded-For although TRUST_PROXY is on/)
+	})
+
+	test('settings that match the traffic, and health checks straight from a load balancer, are quiet', () => {
+		expect(warningsFor(false, [{}, {}])).toEqual([])
+		expect(warningsFor(true, [viaProxy, { path: '/healthz' }, viaProxy])).toEqual([])
+	})
+})
+
+describe('configurationWarnings', () => {
+	test('production without COOKIE_SECRET is warned about; development and a set secret are not', () => {
+		expect(configurationWarnings({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/COOKIE_SECRET is not set/)])
+		expect(configurationWarnings({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) })).toEqual([])
+		expect(configurationWarnings({ NODE_ENV: 'development' })).toEqual([])
+	})
+})
+
+/** Runs limitBodySize on a stand-in request with just what it reads; a refusal is what it passes to next. */
+function runLimitBodySize(headers: Record<string, string>) {
+	const req = { get: (name: string) => headers[name.toLowerCase()] } as unknown as Request
+	let outcome = { status: null as number | null, body: null as string | null, next: false }
+	limitBodySize(MAX_BYTES)(req, {} as Response, (error?: unknown) => {
+		outcome = error instanceof ClientError ? { status: error.status, body: error.message, next: false } : { status: null, body: null, next: true }
+	})
 	return outcome
 }

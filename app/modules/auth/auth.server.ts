@@ -1,7 +1,7 @@
 import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
-import { describeWait, LOGIN_FAILURE_POLICY, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
-import { loginRateLimitKeys, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { beforeThisAttempt, describeWait, LOGIN_FAILURE_POLICY, loginWait, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { loginRateLimitKeys, recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { memoizeForRequest } from '#app/utils/request-memo.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
@@ -92,10 +92,14 @@ function rateLimited(retryAfterSeconds: number, what: string) {
 	}
 }
 
-/** Checks credentials under the failed-login limits (per account and per IP address). */
+/** Checks credentials under the failed-login limits (per account and per IP address, see loginWait). */
 export async function verifyLogin({ email, password, ip }: { email: string; password: string; ip: string }): Promise<LoginResult> {
 	const { accountKey, ipKey } = loginRateLimitKeys(email, ip)
-	const wait = await takeAttempt([accountKey, ipKey], LOGIN_FAILURE_POLICY)
+	// Counted before it is checked, so parallel attempts cannot all pass a check that has not seen the others.
+	const now = new Date()
+	const [account, address] = await recordAttempt([accountKey, ipKey], LOGIN_FAILURE_POLICY, now)
+	const before = (state: typeof account) => (state ? beforeThisAttempt(state) : null)
+	const wait = loginWait({ account: before(account), address: before(address) }, now)
 	if (wait > 0) return rateLimited(wait, 'failed log-in attempts')
 
 	const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } })

@@ -1,5 +1,5 @@
 import { prisma } from '#app/utils/db.server.ts'
-import { retryAfterSeconds, type RateLimitBucketState, type RateLimitPolicy } from './rate-limit.ts'
+import { beforeThisAttempt, retryAfterSeconds, type RateLimitBucketState, type RateLimitPolicy } from './rate-limit.ts'
 
 /**
  * The counters live in the database so that every app instance sees the same limits.
@@ -28,10 +28,8 @@ export async function recordAttempt(keys: string[], policy: RateLimitPolicy, now
  */
 export async function takeAttempt(keys: string[], policy: RateLimitPolicy, now = new Date()) {
 	const states = await recordAttempt(keys, policy, now)
-	const waits = states.map((state) =>
-		// The attempts before this one decide whether it may go ahead.
-		retryAfterSeconds({ count: state.count - 1, windowStart: state.windowStart }, now, policy),
-	)
+	// The attempts before this one decide whether it may go ahead.
+	const waits = states.map((state) => retryAfterSeconds(beforeThisAttempt(state), now, policy))
 	return Math.max(0, ...waits)
 }
 

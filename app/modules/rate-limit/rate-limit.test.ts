@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { describeWait, isWindowOpen, LOGIN_FAILURE_POLICY, retryAfterSeconds, type RateLimitPolicy } from './rate-limit.ts'
+import {
+	describeWait,
+	isWindowOpen,
+	LOGIN_ADDRESS_CEILING,
+	LOGIN_FAILURE_POLICY,
+	loginWait,
+	retryAfterSeconds,
+	type RateLimitPolicy,
+} from './rate-limit.ts'
 
 const policy: RateLimitPolicy = { limit: 5, windowMs: 10 * 60 * 1000 }
 const windowStart = new Date('2026-03-10T12:00:00.000Z')
@@ -46,6 +54,36 @@ describe('retryAfterSeconds', () => {
 		expect(LOGIN_FAILURE_POLICY).toEqual({ limit: 10, windowMs: 15 * 60 * 1000 })
 		expect(retryAfterSeconds({ count: 9, windowStart }, windowStart, LOGIN_FAILURE_POLICY)).toBe(0)
 		expect(retryAfterSeconds({ count: 10, windowStart }, windowStart, LOGIN_FAILURE_POLICY)).toBe(900)
+	})
+})
+
+describe('loginWait', () => {
+	const failures = (count: number) => ({ count, windowStart })
+	const FULL_WINDOW = LOGIN_FAILURE_POLICY.windowMs / 1000
+
+	test('goes ahead below both limits', () => {
+		expect(loginWait({ account: null, address: null }, windowStart)).toBe(0)
+		expect(loginWait({ account: failures(9), address: failures(9) }, windowStart)).toBe(0)
+	})
+
+	test("the account's limit is strict, whatever the address", () => {
+		expect(loginWait({ account: failures(10), address: null }, windowStart)).toBe(FULL_WINDOW)
+	})
+
+	test('past the address limit, an account without failures goes ahead; one with a failure waits', () => {
+		expect(loginWait({ account: null, address: failures(10) }, windowStart)).toBe(0)
+		expect(loginWait({ account: failures(0), address: failures(99) }, windowStart)).toBe(0)
+		expect(loginWait({ account: failures(1), address: failures(10) }, windowStart)).toBe(FULL_WINDOW)
+	})
+
+	test("an account's failures from a closed window do not count against it", () => {
+		const old = { count: 3, windowStart: new Date(windowStart.getTime() - LOGIN_FAILURE_POLICY.windowMs) }
+		expect(loginWait({ account: old, address: failures(10) }, windowStart)).toBe(0)
+	})
+
+	test('at the ceiling, the address waits for every account', () => {
+		expect(LOGIN_ADDRESS_CEILING).toEqual({ limit: 100, windowMs: LOGIN_FAILURE_POLICY.windowMs })
+		expect(loginWait({ account: null, address: failures(100) }, windowStart)).toBe(FULL_WINDOW)
 	})
 })
 

@@ -13,6 +13,13 @@ export interface RateLimitBucketState {
 export const LOGIN_FAILURE_POLICY: RateLimitPolicy = { limit: 10, windowMs: 15 * 60 * 1000 }
 
 /**
+ * The IP address's hard ceiling, in the same window: past it nobody logs in from that address.
+ * An office behind one address does not fail 100 times in 15 minutes; a password sprayer is held
+ * to 100 guesses, one per account (see loginWait).
+ */
+export const LOGIN_ADDRESS_CEILING: RateLimitPolicy = { limit: 100, windowMs: LOGIN_FAILURE_POLICY.windowMs }
+
+/**
  * Open sign-ups: 20 per hour per IP address. Each costs an argon2 hash, so this bounds the work
  * one address can make the server do; colleagues joining by invitation are not counted.
  */
@@ -27,6 +34,28 @@ export function isWindowOpen(bucket: RateLimitBucketState, now: Date, policy: Ra
 export function retryAfterSeconds(bucket: RateLimitBucketState | null, now: Date, policy: RateLimitPolicy) {
 	if (!bucket || !isWindowOpen(bucket, now, policy) || bucket.count < policy.limit) return 0
 	return Math.max(1, Math.ceil((bucket.windowStart.getTime() + policy.windowMs - now.getTime()) / 1000))
+}
+
+/** A bucket as it was before the attempt just counted in it (recordAttempt returns it after). */
+export function beforeThisAttempt(state: RateLimitBucketState): RateLimitBucketState {
+	return { count: state.count - 1, windowStart: state.windowStart }
+}
+
+/**
+ * Seconds a log-in attempt must wait (0: check the password), from the failures before it. The
+ * account's limit is strict. The address's limit must not lock a whole office out because others
+ * there mistyped: past it, an account with no failures of its own in the window may still try,
+ * until the address reaches its ceiling. A sprayer there gets one guess per account, since the
+ * account's first failure closes that door.
+ */
+export function loginWait({ account, address }: { account: RateLimitBucketState | null; address: RateLimitBucketState | null }, now: Date) {
+	const accountWait = retryAfterSeconds(account, now, LOGIN_FAILURE_POLICY)
+	if (accountWait > 0) return accountWait
+	const addressWait = retryAfterSeconds(address, now, LOGIN_FAILURE_POLICY)
+	if (addressWait === 0) return 0
+	const accountHasFailed = account !== null && account.count > 0 && isWindowOpen(account, now, LOGIN_FAILURE_POLICY)
+	if (accountHasFailed || retryAfterSeconds(address, now, LOGIN_ADDRESS_CEILING) > 0) return addressWait
+	return 0
 }
 
 export function describeWait(seconds: number) {
