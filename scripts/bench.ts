@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { readCourseSources } from '#app/modules/courses/course-source.server.ts'
 import { median } from './support/median.ts'
+import { requireProductionBuild, signUp, startProductionServer } from './support/production-server.ts'
 import { createScratchDatabase } from './support/scratch-postgres.ts'
 
 /**
@@ -25,35 +26,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const TARGET_RATIO = 0.6
 
-if (!existsSync('server-build/index.js') || !existsSync('build/courses/manifest.json')) {
-	console.error('No production build: run `npm run build` first (`npm run bench` does).')
-	process.exit(2)
-}
-
-async function waitForServer(server: ChildProcess) {
-	for (let attempt = 0; attempt < 150; attempt++) {
-		if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}`)
-		try {
-			if ((await fetch(`${ORIGIN}/healthz`)).ok) return
-		} catch {
-			// not listening yet
-		}
-		await new Promise((resolve) => setTimeout(resolve, 200))
-	}
-	throw new Error('The server did not answer /healthz within 30 s')
-}
-
-async function signUpBenchLearner() {
-	const response = await fetch(`${ORIGIN}/signup`, {
-		method: 'POST',
-		redirect: 'manual',
-		headers: { Origin: ORIGIN, 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ name: 'Bench Learner', email: 'bench-learner@example.test', password: 'quiet harbour lantern seventeen' }),
-	})
-	const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).join('; ')
-	if (response.status !== 302 || !cookie) throw new Error(`Sign-up for the benchmark failed with status ${response.status}`)
-	return cookie
-}
+requireProductionBuild()
 
 type Route = { name: string; path: string; cookie: string | null }
 type Row = { name: string; path: string; signedIn: boolean; requestsPerSecond: number; p50: number; p99: number; errors: number }
@@ -92,13 +65,9 @@ async function runMigrations(databaseUrl: string) {
 
 /** Starts the production server on `database`, measures the four rows, stops it. */
 async function benchmark(lessonPath: string, database: Record<string, string>) {
-	const server = spawn(process.execPath, ['server-build/index.js'], {
-		env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), SMTP_URL: '', ...database },
-		stdio: ['ignore', 'ignore', 'inherit'],
-	})
+	const { stop } = await startProductionServer(PORT, database)
 	try {
-		await waitForServer(server)
-		const cookie = await signUpBenchLearner()
+		const cookie = await signUp(ORIGIN, { name: 'Bench Learner', email: 'bench-learner@example.test', password: 'quiet harbour lantern seventeen' })
 		// The first visit records the resume point; the measured ones only read.
 		const first = await fetch(`${ORIGIN}${lessonPath}`, { headers: { Cookie: cookie } })
 		if (first.status !== 200) throw new Error(`${lessonPath} answered ${first.status}`)
@@ -109,8 +78,7 @@ async function benchmark(lessonPath: string, database: Record<string, string>) {
 			{ name: 'Lesson page', path: lessonPath, cookie },
 		])
 	} finally {
-		server.kill('SIGTERM')
-		await new Promise((resolve) => server.once('exit', resolve))
+		await stop()
 	}
 }
 

@@ -9,7 +9,7 @@ test('once a learner has opened a final quiz, no page sends its answer key, in H
 	const quizLesson = course.variants.en.lessons.find((lesson) => lesson.quiz)!
 	const explanations = quizLesson.quiz!.questions.map((question) => question.explanation.trim())
 
-	await signUp(page, newUser('Quiz opener'))
+	await signUp(page, newUser('Opener'))
 	await page.goto(`/courses/${FREE_COURSE}/${quizLesson.slug}`)
 	await expect(page.getByRole('button', { name: 'Submit answers' })).toBeVisible()
 

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+/** Refuses to go on without `npm run build`'s output: the scripts measure the production build. */
+export function requireProductionBuild() {
+	if (!existsSync('server-build/index.js') || !existsSync('build/courses/manifest.json')) {
+		console.error('No production build: run `npm run build` first.')
+		process.exit(2)
+	}
+}
+
+/** Starts the built server on `port` with `env` over the process's own; resolves once /healthz answers. */
+export async function startProductionServer(port: number, env: Record<string, string>, stdio: 'ignore' | 'inherit' = 'ignore') {
+	const server = spawn(process.execPath, ['server-build/index.js'], {
+		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SMTP_URL: '', ...env },
+		stdio: ['ignore', stdio, 'inherit'],
+	})
+	const origin = `http://localhost:${port}`
+	await waitForServer(server, origin)
+	return {
+		server,
+		origin,
+		async stop() {
+			server.kill('SIGTERM')
+			if (server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve))
+		},
+	}
+}
+
+async function waitForServer(server: ChildProcess, origin: string) {
+	for (let attempt = 0; attempt < 150; attempt++) {
+		if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}`)
+		try {
+			if ((await fetch(`${origin}/healthz`)).ok) return
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200))
+	}
+	throw new Error('The server did not answer /healthz within 30 s')
+}
+
+/** A same-origin form POST, as the browser sends it; redirects are returned, not followed. */
+export function postForm(origin: string, path: string, body: URLSearchParams, cookie?: string) {
+	return fetch(`${origin}${path}`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
+		body,
+	})
+}
+
+/** Signs a new account up through the form and returns its session cookie. */
+export async function signUp(origin: string, { name, email, password }: { name: string; email: string; password: string }) {
+	const response = await postForm(origin, '/signup', new URLSearchParams({ name, email, password }))
+	const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).join('; ')
+	if (response.status !== 302 || !cookie) throw new Error(`Sign-up failed with status ${response.status}`)
+	return cookie
+}
