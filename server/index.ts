@@ -115,7 +115,8 @@ const server = app.listen(env.PORT, () => {
 })
 
 // Let the requests in flight finish (for at most 10 s), then close PGlite cleanly so its data
-// directory is consistent for the next start.
+// directory is consistent for the next start. A PostgreSQL server that went silent does not
+// hold the exit up for more than 5 s.
 async function shutdown() {
 	await new Promise<void>((resolve) => {
 		server.close(() => resolve())
@@ -123,7 +124,7 @@ async function shutdown() {
 		setTimeout(resolve, 10_000).unref()
 	})
 	await viteDevServer?.close()
-	await disconnectDatabase()
+	await Promise.race([disconnectDatabase(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
 	process.exit(0)
 }
 process.once('SIGTERM', shutdown)
