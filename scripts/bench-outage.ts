@@ -10,12 +10,13 @@ import { createScratchDatabase } from './support/scratch-postgres.ts'
 /**
  * `npm run bench:outage`: how fast the app answers while its PostgreSQL server is stopped or silent,
  * and how soon it serves again once the server is back. It starts the server as `npm run dev`
- * does, on a scratch database reached through a TCP proxy this script controls (the machine's
+ * does (or, with BENCH_OUTAGE_BUILD=1, the production build `npm start` serves), on a scratch database reached through a TCP proxy this script controls (the machine's
  * PostgreSQL is never touched), and requests a database-bound page, its `.data` request and
  * `/healthz` in each state.
  *
  *   BENCH_POSTGRES_URL  the server a scratch database is created on (default postgresql://postgres@127.0.0.1:5432/test)
  *   BENCH_REPEAT        requests per URL and state (default 5)
+ *   BENCH_OUTAGE_BUILD  1: the production build (run `npm run build` first); else the dev server
  *   DATABASE_*          the limits under test (docs/decisions/018); unset, the defaults
  */
 
@@ -23,6 +24,7 @@ const POSTGRES_SERVER = new URL(process.env.BENCH_POSTGRES_URL || 'postgresql://
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5))
 // Any well-formed code: unknown, so the page answers 404 after reading the database.
 const CERTIFICATE = '0000-0000-0000-0000-0000'
+const PRODUCTION = process.env.BENCH_OUTAGE_BUILD === '1'
 const URLS = { page: `/verify/${CERTIFICATE}`, data: `/verify/${CERTIFICATE}.data`, healthz: '/healthz' }
 
 async function freePort() {
@@ -34,7 +36,8 @@ async function freePort() {
 }
 
 function startApp(env: Record<string, string>) {
-	const child = spawn('node_modules/.bin/tsx', ['server/index.ts'], { env: { ...process.env, NODE_ENV: 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+	const [command, script] = PRODUCTION ? [process.execPath, 'server-build/index.js'] : ['node_modules/.bin/tsx', 'server/index.ts']
+	const child = spawn(command, [script], { env: { ...process.env, NODE_ENV: PRODUCTION ? 'production' : 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
 	let log = ''
 	child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()))
 	child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))
@@ -64,7 +67,7 @@ try {
 	const limits = ['DATABASE_POOL_SIZE', 'DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_TRANSACTION_TIMEOUT_MS']
 		.map((name) => `${name}=${process.env[name] ?? 'default'}`)
 		.join(' ')
-	console.log(`Outage latency on PostgreSQL through a proxy, ${REPEAT} requests per URL and state (${limits})`)
+	console.log(`Outage latency of the ${PRODUCTION ? 'production build' : 'dev server'} on PostgreSQL through a proxy, ${REPEAT} requests per URL and state (${limits})`)
 	for (const pathname of Object.values(URLS)) await request(origin, pathname) // compile the routes once
 
 	const rows: string[] = []
