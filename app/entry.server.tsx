@@ -3,6 +3,7 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { RETRY_AFTER_SECONDS } from './modules/db/availability.server.ts'
 import { NonceProvider } from './utils/nonce-provider.tsx'
 
 const ABORT_DELAY_MS = 5_000
@@ -17,6 +18,7 @@ export default function handleRequest(
 	loadContext: AppLoadContext,
 ) {
 	const nonce = loadContext.cspNonce ?? ''
+	askToRetryLater(responseStatusCode, responseHeaders)
 	// Bots get the whole document at once; people get it streamed.
 	const readyEvent = isbot(request.headers.get('user-agent')) ? 'onAllReady' : 'onShellReady'
 	return new Promise<Response>((resolve, reject) => {
@@ -58,6 +60,22 @@ function dropRemixWording(error: unknown) {
 	if (isRouteErrorResponse(error) && 'internal' in error && error.internal === true) {
 		Object.assign(error, { data: null, error: undefined })
 	}
+}
+
+/**
+ * A 503 (the database could not serve, docs/decisions/018) tells the client when to try again. A
+ * thrown Response keeps its own headers only on resource routes, so pages and their `.data`
+ * requests get Retry-After here.
+ */
+function askToRetryLater(status: number, headers: Headers) {
+	if (status !== 503 || headers.has('Retry-After')) return
+	headers.set('Retry-After', String(RETRY_AFTER_SECONDS))
+	headers.set('Cache-Control', 'no-store')
+}
+
+export function handleDataRequest(response: Response) {
+	askToRetryLater(response.status, response.headers)
+	return response
 }
 
 /** Errors are logged on the server; the person sees the error boundary, never a stack trace. */

@@ -8,6 +8,7 @@ import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
+import { answerDatabaseOutages, explainStartupFailure } from '#app/modules/db/availability.server.ts'
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { configuredAppOrigin, getEnv } from '#app/utils/env.server.ts'
 import { withRequestMemo } from '#app/utils/request-memo.server.ts'
@@ -19,9 +20,10 @@ const production = env.NODE_ENV === 'production'
 
 // The embedded database migrates itself; a PostgreSQL server is migrated by `npm run db:migrate`
 // as a deployment step (docs/decisions/003-migrations-runner.md), and the app refuses to start
-// on a schema older than its code.
+// on a schema older than its code. Every wait on the database is limited, so a server that is down
+// or silent stops the start with the cause and the fix instead of hanging.
 try {
-	const driver = await configuredMigrationDriver()
+	const driver = await configuredMigrationDriver({ limitStatements: true })
 	if (usesEmbeddedDatabase()) {
 		const { applied } = await applyMigrations(driver)
 		if (applied.length > 0) console.log(`Applied ${applied.length} migration(s) to the embedded database.`)
@@ -32,7 +34,8 @@ try {
 		}
 	}
 } catch (error) {
-	console.error(error instanceof MigrationError ? `Start-up refused: ${error.message}` : error instanceof Error ? error.message : error)
+	const reason = error instanceof MigrationError ? error.message : explainStartupFailure(error, { embedded: usesEmbeddedDatabase(), connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS })
+	console.error(`Start-up refused: ${reason}`)
 	process.exit(1)
 }
 
@@ -61,9 +64,10 @@ app.disable('x-powered-by')
 if (env.TRUST_PROXY) app.set('trust proxy', 1)
 
 const { requestHandler, errorHandler } = createAppRequestHandler({
+	// Every route answers 503 while the database cannot serve (docs/decisions/018).
 	build: viteDevServer
-		? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-		: ((await import(REMIX_BUILD_PATH)) as ServerBuild),
+		? async () => answerDatabaseOutages((await viteDevServer.ssrLoadModule('virtual:remix/server-build')) as ServerBuild)
+		: answerDatabaseOutages((await import(REMIX_BUILD_PATH)) as ServerBuild),
 	mode: env.NODE_ENV,
 	getLoadContext: (req, res) => ({
 		cspNonce: res.locals.cspNonce as string,
@@ -115,7 +119,8 @@ const server = app.listen(env.PORT, () => {
 })
 
 // Let the requests in flight finish (for at most 10 s), then close PGlite cleanly so its data
-// directory is consistent for the next start.
+// directory is consistent for the next start. A PostgreSQL server that went silent does not
+// hold the exit up for more than 5 s.
 async function shutdown() {
 	await new Promise<void>((resolve) => {
 		server.close(() => resolve())
@@ -123,7 +128,7 @@ async function shutdown() {
 		setTimeout(resolve, 10_000).unref()
 	})
 	await viteDevServer?.close()
-	await disconnectDatabase()
+	await Promise.race([disconnectDatabase(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
 	process.exit(0)
 }
 process.once('SIGTERM', shutdown)

@@ -8,6 +8,7 @@ const STATUS_TITLES: Record<number, string> = {
 	410: 'No longer available',
 	413: 'Too much data',
 	429: 'Too many attempts',
+	503: 'Temporarily unavailable',
 }
 
 // For errors that carry no message of ours: Remix's own (no route matches, no action) word

@@ -1,14 +1,22 @@
-import { prisma, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
+import { describeError, RETRY_AFTER_SECONDS } from '#app/modules/db/availability.server.ts'
+import { checkDatabaseWritable } from '#app/modules/db/health.server.ts'
+import { usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 
-/** For load balancers and uptime checks: 200 only when the database answers. */
+/**
+ * For load balancers and uptime checks: 200 only when the database takes a write. Every wait on
+ * it is limited (DATABASE_CONNECT_TIMEOUT_MS, DATABASE_STATEMENT_TIMEOUT_MS), so a silent database
+ * answers 503 within those limits rather than hanging.
+ */
 export async function loader() {
 	const database = usesEmbeddedDatabase() ? 'embedded' : 'postgresql'
-	const headers = { 'Cache-Control': 'no-store' }
 	try {
-		await prisma.$queryRaw`SELECT 1`
-		return Response.json({ status: 'ok', database }, { headers })
+		await checkDatabaseWritable()
+		return Response.json({ status: 'ok', database }, { headers: { 'Cache-Control': 'no-store' } })
 	} catch (error) {
-		console.error('Health check: the database did not answer', error)
-		return Response.json({ status: 'error', database }, { status: 503, headers })
+		console.error(`Health check: the database did not take a write: ${describeError(error)}`)
+		return Response.json(
+			{ status: 'error', database, reason: 'The database did not take a write.' },
+			{ status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+		)
 	}
 }

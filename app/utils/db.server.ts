@@ -46,12 +46,34 @@ export function lockDataDirectory(dataDir: string) {
 	})
 }
 
+/**
+ * Creates and removes a file in the data directory: what PGlite needs to do to write, checked
+ * before opening it (PGlite itself only says "failed to initialize properly") and by `/healthz`
+ * (PGlite keeps its files open, so it can go on committing for a while after the directory
+ * became unwritable, and fail only later).
+ */
+export function assertDataDirectoryWritable(dataDir: string, { create = false } = {}) {
+	const probe = path.join(dataDir, '.bulwark-write-probe')
+	try {
+		if (create) fs.mkdirSync(dataDir, { recursive: true })
+		fs.writeFileSync(probe, String(process.pid))
+		fs.rmSync(probe)
+	} catch (error) {
+		const { code } = error as NodeJS.ErrnoException
+		throw new Error(
+			`The embedded database's data directory ${path.resolve(dataDir)} cannot be written (${code ?? String(error)}). ` +
+				'Give the user running Bulwark write access to it (and free disk space), or set PGLITE_DATA_DIR to a writable directory.',
+			{ cause: error },
+		)
+	}
+}
+
 /** The in-process PGlite instance. One process owns a data directory at a time. */
 export function getEmbeddedDatabase(): PGlite {
 	return remember('pglite', () => {
 		const dataDir = getEnv().PGLITE_DATA_DIR
 		if (dataDir.startsWith('memory://')) return new PGlite(dataDir)
-		fs.mkdirSync(dataDir, { recursive: true })
+		assertDataDirectoryWritable(dataDir, { create: true })
 		lockDataDirectory(dataDir)
 		return new PGlite(dataDir)
 	})
@@ -65,17 +87,55 @@ const pgTypes = {
 		oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
+// The client gives up on a statement this long after the server should have cancelled it:
+// only a server that does not answer at all (a network partition) gets that far.
+const QUERY_TIMEOUT_MARGIN_MS = 2_000
+
 /**
  * The PostgreSQL server's connection pool, shared by Prisma and `queryRows`. Prisma parses the
- * values of its own queries; the pool's parsers serve `queryRows`.
+ * values of its own queries; the pool's parsers serve `queryRows`. Every connection and statement
+ * has a time limit (docs/decisions/018-database-timeouts-and-503.md).
  */
 function getPostgresPool(connectionString: string) {
-	return remember('pg-pool', () => new pg.Pool({ connectionString, types: pgTypes }))
+	return remember('pg-pool', () => {
+		const env = getEnv()
+		const pool = new pg.Pool({
+			connectionString,
+			types: pgTypes,
+			max: env.DATABASE_POOL_SIZE,
+			// pg-pool applies this to opening a connection and to waiting for a free one alike.
+			connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+			// The server cancels a longer statement and the connection stays usable.
+			statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+			query_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+			// A transaction Prisma has given up on does not hold its locks on the server either.
+			idle_in_transaction_session_timeout: env.DATABASE_TRANSACTION_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+			keepAlive: true,
+			keepAliveInitialDelayMillis: 10_000,
+		})
+		// An idle connection the server drops (a restart, a failover) must not crash the process;
+		// the pool replaces it on the next request.
+		pool.on('error', (error) => console.error(`A PostgreSQL connection failed while idle: ${error.message}`))
+		return pool
+	})
+}
+
+/**
+ * Every transaction's limits, set here once rather than per call: how long it may wait to start
+ * (for a free pooled connection, or on PGlite for the one connection) and how long it may run.
+ * On PostgreSQL the pool's own wait answers first, so the wait allows for the BEGIN after it.
+ */
+function transactionOptions() {
+	const env = getEnv()
+	return {
+		maxWait: env.DATABASE_URL ? env.DATABASE_CONNECT_TIMEOUT_MS + env.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS : env.DATABASE_CONNECT_TIMEOUT_MS,
+		timeout: env.DATABASE_TRANSACTION_TIMEOUT_MS,
+	}
 }
 
 function createPrismaClient() {
 	const { DATABASE_URL } = getEnv()
-	if (DATABASE_URL) return new PrismaClient({ adapter: new PrismaPg(getPostgresPool(DATABASE_URL)) })
+	if (DATABASE_URL) return new PrismaClient({ adapter: new PrismaPg(getPostgresPool(DATABASE_URL)), transactionOptions: transactionOptions() })
 	// The data directory is opened (and locked) on the first query, not on import, so a refused
 	// lock reaches the caller's error handling as a readable message.
 	const embedded: SqlDriverAdapterFactory = {
@@ -84,7 +144,7 @@ function createPrismaClient() {
 		// pglite-prisma-adapter 0.6 is typed against Prisma 6.10's adapter interface; the runtime contract is the same.
 		connect: () => (new PrismaPGlite(getEmbeddedDatabase()) as unknown as SqlDriverAdapterFactory).connect(),
 	}
-	return new PrismaClient({ adapter: embedded })
+	return new PrismaClient({ adapter: embedded, transactionOptions: transactionOptions() })
 }
 
 export const prisma = remember('prisma', createPrismaClient)

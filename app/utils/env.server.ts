@@ -14,6 +14,11 @@ const EnvSchema = z.object({
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
 	PGLITE_DATA_DIR: z.string().min(1).default('./data/pglite'),
+	// The database's limits (docs/decisions/018-database-timeouts-and-503.md).
+	DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+	DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+	DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+	DATABASE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 	APP_URL: z.string().url('APP_URL must be an absolute URL such as https://training.example.com').optional(),
 	TRUST_PROXY: booleanFlag,
 	// Signs the flash cookie; unset, a random key per process (docs/decisions/019-signed-flash-and-cache-control.md).

@@ -31,9 +31,21 @@ export function pgliteMigrationDriver(db: PGlite): MigrationDriver {
 	}
 }
 
+export type PostgresMigrationLimits = {
+	/** Longest wait to open the connection (a server that is down or silent fails after this). */
+	connectTimeoutMs?: number
+	/** Longest wait for any one statement; unset for `npm run db:migrate`, whose migrations may take long. */
+	statementTimeoutMs?: number
+}
+
 /** One dedicated connection holds a session advisory lock while the migrations run. */
-export function postgresMigrationDriver(connectionString: string): MigrationDriver {
-	const client = new pg.Client({ connectionString })
+export function postgresMigrationDriver(connectionString: string, { connectTimeoutMs, statementTimeoutMs }: PostgresMigrationLimits = {}): MigrationDriver {
+	const client = new pg.Client({
+		connectionString,
+		connectionTimeoutMillis: connectTimeoutMs,
+		keepAlive: true,
+		...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 2_000 } : {}),
+	})
 	const connection: MigrationConnection = {
 		query: async (sql, params) => (await client.query(sql, params)).rows,
 		exec: async (sql) => {
@@ -66,10 +78,18 @@ export function postgresMigrationDriver(connectionString: string): MigrationDriv
 	}
 }
 
-/** The driver for the database this process is configured to use. */
-export async function configuredMigrationDriver(): Promise<MigrationDriver> {
+/**
+ * The driver for the database this process is configured to use; it waits DATABASE_CONNECT_TIMEOUT_MS
+ * for a connection, and with `limitStatements` (the server's start-up check) DATABASE_STATEMENT_TIMEOUT_MS
+ * for each statement.
+ */
+export async function configuredMigrationDriver({ limitStatements = false } = {}): Promise<MigrationDriver> {
 	const { getEnv } = await import('#app/utils/env.server.ts')
 	const { getEmbeddedDatabase } = await import('#app/utils/db.server.ts')
-	const { DATABASE_URL } = getEnv()
-	return DATABASE_URL ? postgresMigrationDriver(DATABASE_URL) : pgliteMigrationDriver(getEmbeddedDatabase())
+	const env = getEnv()
+	if (!env.DATABASE_URL) return pgliteMigrationDriver(getEmbeddedDatabase())
+	return postgresMigrationDriver(env.DATABASE_URL, {
+		connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+		statementTimeoutMs: limitStatements ? env.DATABASE_STATEMENT_TIMEOUT_MS : undefined,
+	})
 }
