@@ -48,11 +48,15 @@ function startApp(env: Record<string, string>) {
 	return { listening, stop: () => child.pid && process.kill(-child.pid, 'SIGKILL'), log: () => log }
 }
 
+// The error page as a person sees it: the boundary's heading and the message under it (the
+// message alone also stands in the page's serialised data, which nobody reads).
+const SHOWN_MESSAGE = /Temporarily unavailable<\/h1><p>The database is not reachable right now/
+
 async function request(origin: string, pathname: string) {
 	const started = performance.now()
 	const response = await fetch(`${origin}${pathname}`, { signal: AbortSignal.timeout(120_000) })
 	const body = await response.text()
-	return { status: response.status, retryAfter: response.headers.get('Retry-After'), ms: performance.now() - started, readable: /not reachable right now/.test(body) }
+	return { status: response.status, retryAfter: response.headers.get('Retry-After'), ms: performance.now() - started, readable: SHOWN_MESSAGE.test(body) }
 }
 
 const database = await createScratchDatabase(POSTGRES_SERVER, 'bulwark_outage')

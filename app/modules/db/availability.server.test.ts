@@ -29,7 +29,8 @@ describe('answerDatabaseOutages', () => {
 			expect(response).toBeInstanceOf(Response)
 			expect(response.status).toBe(503)
 			expect(response.headers.get('Retry-After')).toBe('30')
-			expect(await response.text()).toBe('The database is not reachable right now; try again in a minute.')
+			// `{ message }`, the shape every thrown answer has, which the error boundary shows.
+			expect(await response.json()).toEqual({ message: 'The database is not reachable right now; try again in a minute.' })
 		}
 	})
 

@@ -71,16 +71,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 	return false
 }
 
-/** The answer to a request the database could not serve: plain text, so a resource route's client can read it too. */
+/**
+ * The answer to a request the database could not serve: `{ message }` like every response the app
+ * throws, so the error boundary shows it, and a resource route's client can read it too.
+ */
 export function databaseUnavailableResponse() {
-	return new Response(DATABASE_UNAVAILABLE_MESSAGE, {
-		status: 503,
-		headers: {
-			'Content-Type': 'text/plain; charset=utf-8',
-			'Retry-After': String(RETRY_AFTER_SECONDS),
-			'Cache-Control': 'no-store',
-		},
-	})
+	return Response.json(
+		{ message: DATABASE_UNAVAILABLE_MESSAGE },
+		{ status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' } },
+	)
 }
 
 /** An error and its causes on one line, for a log. */
