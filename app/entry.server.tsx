@@ -19,6 +19,8 @@ export default function handleRequest(
 ) {
 	const nonce = loadContext.cspNonce ?? ''
 	askToRetryLater(responseStatusCode, responseHeaders)
+	// A form sent to a page that takes none: the page can only be opened (RFC 9110 asks for Allow).
+	if (responseStatusCode === 405) responseHeaders.set('Allow', 'GET, HEAD')
 	// Bots get the whole document at once; people get it streamed.
 	const readyEvent = isbot(request.headers.get('user-agent')) ? 'onAllReady' : 'onShellReady'
 	return new Promise<Response>((resolve, reject) => {

@@ -24,14 +24,42 @@ const MALFORMED_PATH =
 const LEGACY_DATA_REQUEST = 'This address asks for page data in a way Bulwark no longer answers. Reload the page.'
 const METHOD_NOT_ALLOWED = 'This address can only be opened, not sent a form or other request to.'
 
-/** A path Express or Remix cannot decode (`/courses/%zz`) is a 400, answered before anything tries to. */
+const MALFORMED_HOST = 'This request names no valid host, so it cannot be answered. Open the site from its address.'
+
+/** Whether the request's Host header makes a URL (`exa mple`, `[::1` or port 99999 do not). */
+function hasValidHost(req: Request) {
+	try {
+		new URL(`http://${req.get('Host') ?? ''}`)
+		return Boolean(req.get('Host'))
+	} catch {
+		return false
+	}
+}
+
+/**
+ * A path Express or Remix cannot decode (`/courses/%zz`), or a Host header no URL can be built
+ * from, is a 400, answered before anything tries to.
+ */
 export function rejectMalformedPaths(req: Request, _res: Response, next: NextFunction) {
+	if (!hasValidHost(req)) return next(new ClientError(400, MALFORMED_HOST))
 	try {
 		decodeURIComponent(req.path)
 	} catch {
 		return next(new ClientError(400, MALFORMED_PATH))
 	}
 	next()
+}
+
+const FORM_METHODS = ['GET', 'HEAD', 'POST']
+const METHOD_NOT_TAKEN = 'This page cannot take that kind of request. Open it from a link, or reload it and try again.'
+
+/**
+ * Pages are opened (GET, HEAD) and forms posted (POST); nothing here answers another method.
+ * Remix would run a page's action for PUT or DELETE and a resource route's loader for OPTIONS.
+ */
+export function allowOnlyFormMethods(req: Request, _res: Response, next: NextFunction) {
+	if (FORM_METHODS.includes(req.method)) return next()
+	next(new ClientError(405, METHOD_NOT_TAKEN, { Allow: FORM_METHODS.join(', ') }))
 }
 
 /**
@@ -87,6 +115,49 @@ async function send(res: Response, response: globalThis.Response) {
 	else res.end()
 }
 
+type DataWithResponseInit = { type: 'DataWithResponseInit'; data: unknown; init: ResponseInit | null }
+
+const isDataWithResponseInit = (value: unknown): value is DataWithResponseInit =>
+	typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'DataWithResponseInit'
+
+const keptBuilds = new WeakMap<ServerBuild, ServerBuild>()
+
+/**
+ * A resource route (CSV, PDF, health check) that throws `data({ message }, { status })` would
+ * reach Remix's resource handler as an error response, which it answers "Unexpected Server
+ * Error"; rethrown as a Response it passes through with its message, for the error page below.
+ */
+function keepResourceRouteMessages(build: ServerBuild): ServerBuild {
+	const known = keptBuilds.get(build)
+	if (known) return known
+	const rethrow = <Args extends unknown[], Result>(handler: (...args: Args) => Result) =>
+		async (...args: Args) => {
+			try {
+				return await handler(...args)
+			} catch (error) {
+				throw isDataWithResponseInit(error) ? Response.json(error.data, error.init ?? undefined) : error
+			}
+		}
+	const routes: ServerBuild['routes'] = {}
+	for (const [id, route] of Object.entries(build.routes)) {
+		if (!route) continue
+		const { loader, action, default: component } = route.module
+		routes[id] = component
+			? route
+			: { ...route, module: { ...route.module, ...(loader ? { loader: rethrow(loader) } : {}), ...(action ? { action: rethrow(action) } : {}) } }
+	}
+	const kept = { ...build, routes }
+	keptBuilds.set(build, kept)
+	return kept
+}
+
+/** The `{ message }` of a JSON answer the app threw, if it has one. */
+async function messageIn(response: globalThis.Response) {
+	if (!response.headers.get('Content-Type')?.includes('json')) return undefined
+	const body = (await response.json().catch(() => null)) as { message?: unknown } | null
+	return typeof body?.message === 'string' ? body.message : undefined
+}
+
 /** The client-error status an Express-level error carries (`status` or `statusCode`), else 500. */
 function statusOf(error: unknown) {
 	const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown }
@@ -108,7 +179,10 @@ export function createAppRequestHandler({
 	mode: string
 	getLoadContext: (req: Request, res: Response) => AppLoadContext
 }) {
-	const handle = createRequestHandler(build, mode)
+	const handle = createRequestHandler(
+		typeof build === 'function' ? async () => keepResourceRouteMessages(await build()) : keepResourceRouteMessages(build),
+		mode,
+	)
 
 	/**
 	 * Renders the root error boundary for `status` with `message`. It is rendered as the start page
@@ -116,7 +190,8 @@ export function createAppRequestHandler({
 	 * is at another address, which the app must not try to take over): the page is only a message.
 	 */
 	async function sendErrorPage(req: Request, res: Response, error: { status: number; message?: string; headers?: Record<string, string> }) {
-		const request = new Request(new URL('/', `${req.protocol}://${req.hostname}`), { headers: { Accept: 'text/html' } })
+		// The page links only to paths, so it needs no host of the visitor's (which may be the refused part).
+		const request = new Request('http://localhost/', { headers: { Accept: 'text/html' } })
 		const response = await handle(request, { ...getLoadContext(req, res), errorPage: { status: error.status, message: error.message } })
 		for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value)
 		response.headers.set('Cache-Control', 'no-store')
@@ -135,6 +210,13 @@ export function createAppRequestHandler({
 					message: methodNotAllowed ? METHOD_NOT_ALLOWED : undefined,
 					headers: methodNotAllowed ? { Allow: 'GET, HEAD' } : {},
 				})
+				return
+			}
+			// A resource route that threw one of the app's answers (404, 410, a 503 while the
+			// database is away): the error page with its message, not JSON in a download's place.
+			if (response.headers.get('X-Remix-Catch') === 'yes' && response.status >= 400 && !req.path.endsWith('.data')) {
+				const retryAfter = response.headers.get('Retry-After')
+				await sendErrorPage(req, res, { status: response.status, message: await messageIn(response), headers: retryAfter ? { 'Retry-After': retryAfter } : {} })
 				return
 			}
 			applyCachePolicy(req, response)

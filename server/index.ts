@@ -12,7 +12,7 @@ import { answerDatabaseOutages, explainStartupFailure } from '#app/modules/db/av
 import { disconnectDatabase, usesEmbeddedDatabase } from '#app/utils/db.server.ts'
 import { configuredAppOrigin, getEnv } from '#app/utils/env.server.ts'
 import { withRequestMemo } from '#app/utils/request-memo.server.ts'
-import { createAppRequestHandler, rejectLegacyDataRequests, rejectMalformedPaths } from './errors.ts'
+import { allowOnlyFormMethods, createAppRequestHandler, rejectLegacyDataRequests, rejectMalformedPaths } from './errors.ts'
 import { checkProxySetting, configurationWarnings, limitBodySize, permissionsPolicy, rejectForeignOrigins, securityHeaders } from './security.ts'
 
 const env = getEnv()
@@ -83,6 +83,7 @@ app.use(securityHeaders({ production }))
 app.use(permissionsPolicy)
 app.use(compression())
 app.use(rejectMalformedPaths)
+app.use(allowOnlyFormMethods)
 app.use(checkProxySetting({ trustProxy: env.TRUST_PROXY }))
 app.use(rejectForeignOrigins({ trustProxy: env.TRUST_PROXY }))
 app.use(limitBodySize(env.MAX_BODY_BYTES))

@@ -3,15 +3,17 @@ import type { z } from 'zod'
 const HIDDEN_INPUT = 'bulwark:hidden-input'
 
 /**
- * Marks a field the page itself fills in (a hidden input, a button's value), such as a record's
- * id. A person cannot mistype it, so an error on it means the form was altered: the server
- * answers with a page-level message instead of an error beside an input nobody can see.
- * Literal fields and a discriminated union's discriminator (`intent`) count as hidden by themselves.
+ * Marks a field whose value the page sets: a hidden input (a record's id), a button's value, or
+ * a list that always has one of the page's own options chosen (a select with no empty choice, a
+ * checkbox's value). A person cannot mistype it, so an error on it means the form was altered:
+ * the server answers with a page-level message instead of an error nobody would see. Literal
+ * fields and a discriminated union's discriminator (`intent`) count as set by the page by themselves.
+ * A choice a person may leave empty ("Choose a course") stays unmarked: its error is theirs to fix.
  */
-export function hiddenInput<Schema extends z.ZodTypeAny>(schema: Schema): Schema {
+export function setByPage<Schema extends z.ZodTypeAny>(schema: Schema): Schema {
 	return schema.describe(HIDDEN_INPUT) as Schema
 }
 
-export function isMarkedHidden(schema: z.ZodTypeAny) {
+export function isSetByPage(schema: z.ZodTypeAny) {
 	return schema.description === HIDDEN_INPUT
 }

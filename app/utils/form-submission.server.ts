@@ -1,7 +1,7 @@
 import type { Submission, SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import { z } from 'zod'
-import { isMarkedHidden } from './form-fields.ts'
+import { isSetByPage } from './form-fields.ts'
 import { badRequest } from './http.server.ts'
 
 /**
@@ -16,11 +16,13 @@ export const FORM_LIMITS = {
 	nameLength: 120,
 	depth: 4,
 	listIndex: 99,
+	/** The longest value a reply echoes back: above every field's own maximum (a redirect path's 2,000). */
+	echoedValueLength: 2_000,
 } as const
 
-/** Names as the app's forms write them: `email`, `answers.spot-the-sign`, `items[3].title`. */
-const FIELD_NAME = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d{1,9}\])*$/
-const SEGMENT = /\.?([A-Za-z_][\w-]*)|\[(\d+)\]/g
+/** Names as the app's forms write them: `email`, `answers.2fa-codes`, `items[3].title`. */
+const FIELD_NAME = /^[A-Za-z_][\w-]*(?:\.[\w-]+|\[\d{1,9}\])*$/
+const SEGMENT = /\.?([A-Za-z_][\w-]*|(?<=\.)[\w-]+)|\[(\d+)\]/g
 
 /** Conform's own control fields; the app's forms never send them, and their JSON is unbounded. */
 const RESERVED_NAMES = new Set(['__intent__', '__state__'])
@@ -78,7 +80,7 @@ function merge(into: FieldTree, from: FieldTree): FieldTree {
 }
 
 function fieldTreeOf(schema: z.ZodTypeAny): FieldTree {
-	const hidden = isMarkedHidden(schema)
+	const hidden = isSetByPage(schema)
 	const withMark = (tree: FieldTree) => (hidden ? { ...tree, hidden } : tree)
 	if (schema instanceof z.ZodEffects) return withMark(fieldTreeOf(schema.innerType()))
 	if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault || schema instanceof z.ZodCatch || schema instanceof z.ZodReadonly) {
@@ -105,11 +107,16 @@ function fieldTreeOf(schema: z.ZodTypeAny): FieldTree {
 
 type Payload = Submission<unknown>['payload'][string]
 
-/** The part of a submitted value the schema knows: what a reply may echo back to the browser. */
+/**
+ * The part of a submitted value the schema knows, in the shape it declares: what a reply may echo
+ * back to the browser. A list only where the schema has one, values cut to a bounded length.
+ */
 function prune(value: Payload | undefined, tree: FieldTree): Payload | undefined {
-	if (value === undefined || typeof value === 'string') return tree.keys ? undefined : value
+	if (value === undefined) return undefined
+	// One ticked box of a list arrives as a plain value.
+	if (typeof value === 'string') return tree.keys ? undefined : tree.element ? prune(value, tree.element) : value.slice(0, FORM_LIMITS.echoedValueLength)
 	if (Array.isArray(value)) {
-		const element = tree.element ?? (tree.keys ? undefined : tree)
+		const element = tree.element
 		if (!element) return undefined
 		return value.map((item) => prune(item, element) ?? '')
 	}

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { hiddenInput } from './form-fields.ts'
+import { setByPage } from './form-fields.ts'
 import { ALTERED_FORM_MESSAGE, findFormProblem, FORM_LIMITS, parseSubmission, readForm, readIntent } from './form-submission.server.ts'
 
 const form = (entries: [string, string][]) => {
@@ -26,6 +26,7 @@ describe('findFormProblem', () => {
 	test.each([
 		['a plain field', [['email', 'a@example.test']]],
 		['a nested field', [['answers.spot-the-sign', 'abc123']]],
+		['a nested key that starts with a digit (a question id)', [['answers.2fa-codes', 'abc123']]],
 		['the highest list index', [[`items[${FORM_LIMITS.listIndex}].title`, 'x']]],
 		['a repeated checkbox', [['departmentIds', 'a'], ['departmentIds', 'b']]],
 		['as many fields as allowed', Array.from({ length: FORM_LIMITS.fields }, (_, index) => [`field${index}`, 'x'])],
@@ -61,7 +62,7 @@ describe('readForm', () => {
 })
 
 describe('parseSubmission', () => {
-	const Schema = z.object({ intent: z.literal('save'), recordId: hiddenInput(z.string().regex(/^[a-z0-9]+$/)), name: z.string().min(3, 'Too short') })
+	const Schema = z.object({ intent: z.literal('save'), recordId: setByPage(z.string().regex(/^[a-z0-9]+$/)), name: z.string().min(3, 'Too short') })
 
 	test('a reply echoes only the fields the schema knows', () => {
 		const submission = parseSubmission(form([['intent', 'save'], ['recordId', 'abc'], ['name', 'x'], ['extra', 'y'], ['junk[5].deep', 'z']]), Schema)
@@ -69,6 +70,16 @@ describe('parseSubmission', () => {
 		expect(reply.initialValue).toEqual({ intent: 'save', recordId: 'abc', name: 'x' })
 		expect(reply.fields).toEqual(['intent', 'recordId', 'name'])
 		expect(reply.error).toEqual({ name: ['Too short'] })
+	})
+
+	test('a list only where the schema has one, and values cut to a bounded length', () => {
+		const nested = Array.from({ length: 50 }, (_, index) => [`name[${index}][0][99]`, 'x'] as [string, string])
+		const reply = parseSubmission(form([...nested, ['intent', 'save'], ['recordId', 'abc'], ['extra', 'y']]), Schema).reply()
+		expect(reply.initialValue).toEqual({ intent: 'save', recordId: 'abc' })
+		const long = parseSubmission(form([['intent', 'save'], ['recordId', 'abc'], ['name', 'n'.repeat(100_000)]]), Schema).reply()
+		expect((long.initialValue?.name as string).length).toBe(FORM_LIMITS.echoedValueLength)
+		const Ticks = z.object({ departmentIds: z.preprocess((value) => [value].flat(), z.array(z.string())) })
+		expect(parseSubmission(form([['departmentIds', 'a']]), Ticks).reply().initialValue).toEqual({ departmentIds: 'a' })
 	})
 
 	test('a nested schema keeps its own keys and lists, and drops the rest', () => {

@@ -50,10 +50,19 @@ export function postForm(origin: string, path: string, body: URLSearchParams, co
 	})
 }
 
+/** The session cookie a sign-up or log-in answer sets, as a Cookie header. */
+function sessionOf(response: Response, what: string) {
+	const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).join('; ')
+	if (response.status !== 302 || !cookie) throw new Error(`${what} failed with status ${response.status}`)
+	return cookie
+}
+
 /** Signs a new account up through the form and returns its session cookie. */
 export async function signUp(origin: string, { name, email, password }: { name: string; email: string; password: string }) {
-	const response = await postForm(origin, '/signup', new URLSearchParams({ name, email, password }))
-	const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).join('; ')
-	if (response.status !== 302 || !cookie) throw new Error(`Sign-up failed with status ${response.status}`)
-	return cookie
+	return sessionOf(await postForm(origin, '/signup', new URLSearchParams({ name, email, password })), 'Sign-up')
+}
+
+/** Logs in through the form and returns the new session cookie. */
+export async function logIn(origin: string, { email, password }: { email: string; password: string }) {
+	return sessionOf(await postForm(origin, '/login', new URLSearchParams({ email, password })), 'Log-in')
 }

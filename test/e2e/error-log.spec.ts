@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
+import net from 'node:net'
 import { expect, test } from '@playwright/test'
 
 // A server of its own, so its log can be read: the built app in production mode, as `npm start` runs it.
@@ -38,6 +39,8 @@ test('anonymous client errors, each sent five times, add at most one log line ea
 		['POST', '/healthz'],
 		['POST', '/org/northwind/compliance.csv'],
 		['POST', '/login'],
+		['OPTIONS', '/org/northwind/compliance.csv'],
+		['PUT', '/healthz'],
 	]
 	const before = log.split('\n').length
 	for (let round = 0; round < 5; round++) {
@@ -47,10 +50,22 @@ test('anonymous client errors, each sent five times, add at most one log line ea
 			expect(response.status(), `${method} ${path}`).toBeLessThan(500)
 		}
 	}
+	// A Host header no address can be made of, as a raw request (HTTP clients refuse to send it).
+	for (let round = 0; round < 5; round++) {
+		const answer = await new Promise<string>((resolve, reject) => {
+			const socket = net.connect(PORT, '127.0.0.1')
+			let received = ''
+			socket.on('data', (chunk) => (received += chunk.toString()))
+			socket.on('end', () => resolve(received))
+			socket.on('error', reject)
+			socket.write('GET /courses HTTP/1.1\r\nHost: exa mple\r\nConnection: close\r\n\r\n')
+		})
+		expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+	}
 	// One more ordinary request, so anything logged late has arrived before reading.
 	expect((await request.get(`${ORIGIN}/healthz`)).status()).toBe(200)
 	const added = log.split('\n').slice(before - 1).filter((line) => line.trim() !== '')
-	expect(added.length, added.join('\n')).toBeLessThanOrEqual(requests.length)
+	expect(added.length, added.join('\n')).toBeLessThanOrEqual(requests.length + 1)
 	expect(added.join('\n')).not.toMatch(/^\s+at /m)
 	expect(added.join('\n')).not.toMatch(/URIError|Single fetch/)
 })

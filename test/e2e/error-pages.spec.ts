@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { expect, type APIResponse, test } from '@playwright/test'
 import { newUser } from './helpers/accounts.ts'
 
@@ -30,15 +31,55 @@ test.describe('error pages', () => {
 
 	test('405: a form sent to a page that takes none', async ({ request, baseURL }) => {
 		const headers = { Origin: baseURL! }
-		await expectErrorPage(await request.post('/dashboard', { headers, maxRedirects: 0 }), 405, /cannot take that kind of request/)
-		await expectErrorPage(await request.delete('/', { headers }), 405, /cannot take that kind of request/)
+		const post = await request.post('/dashboard', { headers, maxRedirects: 0 })
+		await expectErrorPage(post, 405, /cannot take that kind of request/)
+		expect(post.headers()['allow']).toBe('GET, HEAD')
+	})
+
+	test('405 with Allow for every method but GET, HEAD and POST, on pages and resource routes alike', async ({ request, baseURL }) => {
+		const headers = { Origin: baseURL! }
+		for (const response of [
+			await request.delete('/', { headers }),
+			await request.put('/healthz', { headers }),
+			await request.patch('/login', { headers, form: { email: 'a@example.test', password: 'x' } }),
+			await request.fetch('/healthz', { method: 'OPTIONS' }),
+			await request.fetch('/org/northwind/compliance.csv', { method: 'OPTIONS' }),
+		]) {
+			await expectErrorPage(response, 405, /cannot take that kind of request/)
+			expect(response.headers()['allow']).toBe('GET, HEAD, POST')
+		}
+	})
+
+	test('400: a Host header no address can be made of, answered by the error page and logged by nobody', async ({ baseURL }) => {
+		const { hostname, port } = new URL(baseURL!)
+		for (const host of ['exa mple', 'localhost:99999', '[::1', '%']) {
+			// A raw request: HTTP clients refuse to send such a header.
+			const answer = await new Promise<string>((resolve, reject) => {
+				const socket = net.connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname)
+				let received = ''
+				socket.on('data', (chunk) => (received += chunk.toString()))
+				socket.on('end', () => resolve(received))
+				socket.on('error', reject)
+				socket.write(`GET /courses HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)
+			})
+			expect(answer, host).toMatch(/^HTTP\/1\.1 400 /)
+			expect(answer, host).toContain('<p class="error-status">400</p>')
+			expect(answer, host).toContain('names no valid host')
+		}
+	})
+
+	test('a resource route’s own message reaches its error page', async ({ playwright, baseURL }) => {
+		const user = newUser('Pdf')
+		const signedIn = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { 'X-Forwarded-For': `198.51.100.${Math.floor(Math.random() * 250) + 1}` } })
+		await signedIn.post('/signup', { form: { name: user.name, email: user.email, password: user.password }, headers: { Origin: baseURL! } })
+		await expectErrorPage(await signedIn.get('/certificates/AAAA-BBBB-CCCC-DDDD-EEEE.pdf'), 404, /could not find that certificate among yours/)
+		await signedIn.dispose()
 	})
 
 	test('405: resource routes (health check, CSV export) sent the wrong method', async ({ request, baseURL }) => {
 		const headers = { Origin: baseURL! }
 		for (const response of [
 			await request.post('/healthz', { headers }),
-			await request.put('/healthz', { headers }),
 			await request.post('/org/northwind/compliance.csv', { headers }),
 		]) {
 			await expectErrorPage(response, 405, /can only be opened/)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { hiddenInput } from '#app/utils/form-fields.ts'
+import { setByPage } from '#app/utils/form-fields.ts'
 
 /** Shared by Conform in the browser and by the actions on the server. */
 
@@ -17,7 +17,7 @@ export function PlainTextSchema({ required, max }: { required: string; max: numb
 export const IdSchema = z.string().regex(/^[a-z0-9]{1,64}$/, 'That item does not exist')
 
 /** The id of the record a form acts on, written into the page by the app. */
-export const RecordIdSchema = hiddenInput(IdSchema)
+export const RecordIdSchema = setByPage(IdSchema)
 
 /** A checkbox group: nothing ticked arrives as no value at all. */
 export const ticked = <Item extends z.ZodTypeAny>(item: Item) =>

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { IdSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
+import { setByPage } from '#app/utils/form-fields.ts'
 import { AUDIENCES } from './audience.ts'
 import { REQUIREMENT_STATUSES } from './status.ts'
 
@@ -21,8 +22,8 @@ export const CreateRequirementSchema = z
 		intent: z.literal('create'),
 		courseSlug: z.string({ required_error: 'Choose a course' }).max(80, 'Choose a course from the list').regex(COURSE_SLUG_PATTERN, 'Choose a course from the list'),
 		audience: z.enum(AUDIENCES, { errorMap: () => ({ message: 'Choose who must complete it' }) }),
-		departmentIds: ticked(IdSchema),
-		roles: ticked(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) })),
+		departmentIds: ticked(RecordIdSchema),
+		roles: ticked(setByPage(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) }))),
 		dueWithinDays: DueWithinDaysSchema,
 		recurrenceMonths: RecurrenceMonthsSchema,
 	})

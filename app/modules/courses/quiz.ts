@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { hiddenInput } from '#app/utils/form-fields.ts'
+import { setByPage } from '#app/utils/form-fields.ts'
 import type { Language, Question, Quiz } from './course-schema.ts'
 
 /**
@@ -64,7 +64,7 @@ export function quizSubmissionSchema(questions: Pick<PublicQuestion, 'id' | 'typ
 		}),
 	)
 	return z.object({
-		attemptId: hiddenInput(z.string().regex(ATTEMPT_ID_PATTERN, 'This quiz form is not valid; reload the page')),
+		attemptId: setByPage(z.string().regex(ATTEMPT_ID_PATTERN, 'This quiz form is not valid; reload the page')),
 		answers: z.object(answers, { required_error: 'Answer every question' }),
 	})
 }

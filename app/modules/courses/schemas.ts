@@ -1,9 +1,10 @@
 import { z } from 'zod'
+import { setByPage } from '#app/utils/form-fields.ts'
 import { LANGUAGES } from './course-schema.ts'
 
 export const LanguagePreferenceSchema = z.object({
 	intent: z.literal('language'),
-	language: z.enum(LANGUAGES, { errorMap: () => ({ message: 'Choose English or Deutsch' }) }),
+	language: setByPage(z.enum(LANGUAGES, { errorMap: () => ({ message: 'Choose English or Deutsch' }) })),
 })
 
 export const CourseIntentSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { EmailSchema, IdSchema, PlainTextSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
+import { EmailSchema, PlainTextSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
+import { setByPage } from '#app/utils/form-fields.ts'
 import { ROLES } from './roles.ts'
 
 export const OrganisationNameSchema = PlainTextSchema({ required: 'Enter the organisation’s name', max: 80 })
@@ -10,10 +11,11 @@ export const DepartmentNameSchema = PlainTextSchema({ required: 'Enter a departm
 
 export const CreateDepartmentSchema = z.object({ name: DepartmentNameSchema })
 
-const RoleSchema = z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) })
+/** A select that always has one of the page's roles chosen. */
+const RoleSchema = setByPage(z.enum(ROLES, { errorMap: () => ({ message: 'Choose learner, manager or admin' }) }))
 
 /** An empty select means "no department". */
-const OptionalDepartmentSchema = IdSchema.optional().transform((value) => value ?? null)
+const OptionalDepartmentSchema = RecordIdSchema.optional().transform((value) => value ?? null)
 
 export const InviteSchema = z.object({
 	intent: z.literal('invite'),
@@ -32,14 +34,14 @@ export const UpdateMemberSchema = z.object({
 export const SetMemberActiveSchema = z.object({
 	intent: z.literal('set-active'),
 	membershipId: RecordIdSchema,
-	active: z.enum(['true', 'false']).transform((value) => value === 'true'),
+	active: setByPage(z.enum(['true', 'false'])).transform((value) => value === 'true'),
 })
 
 /** The departments a manager is limited to; none ticked means the whole organisation. */
 export const LimitManagerSchema = z.object({
 	intent: z.literal('limit-departments'),
 	membershipId: RecordIdSchema,
-	departmentIds: ticked(IdSchema),
+	departmentIds: ticked(RecordIdSchema),
 })
 
 export const MemberActionSchema = z.discriminatedUnion('intent', [UpdateMemberSchema, SetMemberActiveSchema, LimitManagerSchema])
