@@ -266,7 +266,8 @@ describe('two requirements on one course', () => {
 		const forSales = await requirement(organisation.id, { courseSlug, audience: 'DEPARTMENTS', departmentIds: [sales.id] })
 		const sameAgain = await requirement(organisation.id, { courseSlug, audience: 'DEPARTMENTS', departmentIds: [sales.id], dueWithinDays: 7 })
 
-		expect((await listRequirements(organisation.id)).map((row) => row.label)).toEqual([
+		// Requirements made in the same millisecond list in either order; each label is what counts.
+		expect((await listRequirements(organisation.id)).map((row) => row.label).sort()).toEqual([
 			`${courseSlug} — Everyone`,
 			`${courseSlug} — Sales (30 days, renewed with the course’s validity)`,
 			`${courseSlug} — Sales (7 days, renewed with the course’s validity)`,
