@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
-import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { postgresMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations } from '#app/modules/db/migrations.server.ts'
-import { type ProxyMode, startDatabaseProxy, throughProxy } from './support/database-proxy.ts'
+import { type ProxyMode, startDatabaseProxy, throughProxy, unusedPort } from './support/database-proxy.ts'
 import { median } from './support/median.ts'
 import { createScratchDatabase } from './support/scratch-postgres.ts'
 
@@ -26,14 +25,6 @@ const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5))
 const CERTIFICATE = '0000-0000-0000-0000-0000'
 const PRODUCTION = process.env.BENCH_OUTAGE_BUILD === '1'
 const URLS = { page: `/verify/${CERTIFICATE}`, data: `/verify/${CERTIFICATE}.data`, healthz: '/healthz' }
-
-async function freePort() {
-	const server = net.createServer()
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	const { port } = server.address() as net.AddressInfo
-	await new Promise<void>((resolve) => server.close(() => resolve()))
-	return port
-}
 
 function startApp(env: Record<string, string>) {
 	const [command, script] = PRODUCTION ? [process.execPath, 'server-build/index.js'] : ['node_modules/.bin/tsx', 'server/index.ts']
@@ -64,7 +55,7 @@ const proxy = await startDatabaseProxy({ host: POSTGRES_SERVER.hostname, port: N
 let app: ReturnType<typeof startApp> | undefined
 try {
 	await applyMigrations(postgresMigrationDriver(database.url))
-	const port = await freePort()
+	const port = await unusedPort()
 	app = startApp({ DATABASE_URL: throughProxy(database.url, proxy.port), PORT: String(port) })
 	await app.listening
 	const origin = `http://127.0.0.1:${port}`

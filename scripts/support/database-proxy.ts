@@ -76,3 +76,12 @@ export function throughProxy(url: string, port: number) {
 	proxied.port = String(port)
 	return proxied.toString()
 }
+
+/** A local port nothing listens on once this resolves: a stopped database, or a free port for a server. */
+export async function unusedPort() {
+	const server = net.createServer()
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+	const { port } = server.address() as net.AddressInfo
+	await new Promise<void>((resolve) => server.close(() => resolve()))
+	return port
+}

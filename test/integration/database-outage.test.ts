@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { getEnv } from '#app/utils/env.server.ts'
 import { FREE_COURSE, fixtureOutline, formPost, lessonUrl } from '#tests/fixtures/learning.ts'
 import { createSessionCookie, createUser, getRequest, routeContext } from '#tests/fixtures/users.ts'
-import { reloadAppWith, startDatabaseProxy, throughProxy, timed } from '#tests/fixtures/database.ts'
+import { reloadAppWith, startDatabaseProxy, throughProxy, timed, unusedPort } from '#tests/fixtures/database.ts'
 
 /** Short limits, so an outage is answered quickly. */
 const LIMITS = { DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_TRANSACTION_TIMEOUT_MS: '2000', DATABASE_POOL_SIZE: '2' }
@@ -44,7 +44,7 @@ async function appWith(env: Record<string, string>) {
 	const url = lessonUrl(params.courseSlug, params.lessonSlug)
 	return {
 		db,
-		health: () => answerOf(() => healthz.loader()),
+		health: () => answerOf(() => healthz.loader({ request: getRequest('/healthz'), params: {}, context: routeContext() })),
 		/** The root loader reads the session, the lesson loader the learner's run and writes the resume point. */
 		openLesson: (cookie: string) =>
 			answerOf(async () => {
@@ -174,7 +174,7 @@ if (!process.env.DATABASE_URL) {
 /** Starts the server as `npm run dev` does, until it exits or starts listening; returns its exit code and output. */
 async function startServer(env: Record<string, string>, { uid }: { uid?: number } = {}) {
 	const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server/index.ts'], {
-		env: { ...process.env, NODE_ENV: 'development', PORT: String(await closedPort()), ...env },
+		env: { ...process.env, NODE_ENV: 'development', PORT: String(await unusedPort()), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		...(uid === undefined ? {} : { uid, gid: uid }),
 	})
@@ -209,19 +209,10 @@ async function silentPort() {
 	return (server.address() as net.AddressInfo).port
 }
 
-/** A local port nothing listens on: a stopped database. */
-async function closedPort() {
-	const server = net.createServer()
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-	const { port } = server.address() as net.AddressInfo
-	await new Promise<void>((resolve) => server.close(() => resolve()))
-	return port
-}
-
 describe('start-up against a database that cannot serve', () => {
 	for (const kind of ['silent', 'stopped'] as const) {
 		test(`a ${kind} PostgreSQL server: the server exits with the cause and the fix`, async () => {
-			const port = kind === 'silent' ? await silentPort() : await closedPort()
+			const port = kind === 'silent' ? await silentPort() : await unusedPort()
 
 			const { code, output, ms } = await startServer({ DATABASE_URL: `postgresql://bulwark@127.0.0.1:${port}/bulwark`, DATABASE_CONNECT_TIMEOUT_MS: '1000' })
 

@@ -4,7 +4,7 @@ import { createInvitation } from '#app/modules/organisations/invitations.server.
 import { loader as healthLoader } from '#app/routes/healthz.ts'
 import { appRoutes, fillPath, hostileForms } from '#tests/fixtures/app-routes.ts'
 import { MEMBERS_COURSE, openQuiz } from '#tests/fixtures/learning.ts'
-import { createOrganisationWithAdmin, createSessionCookie, isDataResult, routeContext, uniqueEmail } from '#tests/fixtures/users.ts'
+import { createOrganisationWithAdmin, createSessionCookie, getRequest, isDataResult, routeContext, uniqueEmail } from '#tests/fixtures/users.ts'
 
 // Every form of the app, found in app/routes, gets bodies no page sends, as the signed-in admin of
 // an organisation (so each action gets as far as reading its form) or, where a signed-in user is
@@ -66,6 +66,6 @@ describe.each(routes)('$pathTemplate', (route) => {
 })
 
 test('the server still answers afterwards', async () => {
-	const health = await healthLoader()
+	const health = await healthLoader({ request: getRequest('/healthz'), params: {}, context: routeContext() })
 	expect(health.status).toBe(200)
 })

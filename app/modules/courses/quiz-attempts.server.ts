@@ -8,16 +8,13 @@ import type { Language, Quiz } from './course-schema.ts'
 import { markLessonDone } from './progress.server.ts'
 import { ATTEMPT_ID_PATTERN, gradeQuiz, optionsOf, type QuizPresentation, quizSubmissionSchema, resolveChosenOptions, toPublicQuestions } from './quiz.ts'
 
-/** The lesson's quiz in the language an attempt was shown in (translations grade identically). */
-const quizFor = (course: CompiledCourse, lessonSlug: string, language: Language) => quizOf(course, lessonSlug, language)
-
 function fingerprintOf(quiz: Quiz) {
 	return createHash('sha256').update(JSON.stringify(quiz)).digest('hex')
 }
 
 /** An open attempt built for other questions: the course changed since it was shown. */
 function isOutdated(course: CompiledCourse, lessonSlug: string, attempt: Pick<FoundAttempt, 'courseVersion' | 'quizFingerprint' | 'language'>) {
-	const quiz = quizFor(course, lessonSlug, attempt.language)
+	const quiz = quizOf(course, lessonSlug, attempt.language)
 	return !quiz || attempt.courseVersion !== course.facts.version || attempt.quizFingerprint !== fingerprintOf(quiz)
 }
 
@@ -46,7 +43,7 @@ function presentQuiz(quiz: Quiz, language: Language): QuizPresentation {
  * option order stable across reloads and stops a reload loop from piling up attempts.
  */
 export async function openAttempt(userId: string, course: CompiledCourse, lesson: CompiledLesson, language: Language) {
-	const quiz = quizFor(course, lesson.slug, language)
+	const quiz = quizOf(course, lesson.slug, language)
 	if (!quiz) throw new Error(`${course.slug}/${lesson.slug} has no quiz`)
 	const key = {
 		userId,
@@ -122,7 +119,7 @@ export async function submitQuizForm(learner: Learner, course: CompiledCourse, l
 	if (!attempt) return { status: 'unknown-attempt' }
 	if (attempt.status === 'SUBMITTED') return { status: 'already-submitted', attemptId: attempt.id }
 	// Before validating: a form built for other questions cannot be answered, only replaced.
-	const quiz = quizFor(course, lessonSlug, attempt.language)
+	const quiz = quizOf(course, lessonSlug, attempt.language)
 	if (!quiz || isOutdated(course, lessonSlug, attempt)) return { status: 'outdated' }
 	const submission = parseSubmission(formData, quizSubmissionSchema(toPublicQuestions(quiz, attempt.presentation, attempt.language)))
 	if (submission.status !== 'success') return { status: 'invalid', reply: submission.reply() }
@@ -170,7 +167,7 @@ export function describeResult(course: CompiledCourse, lessonSlug: string, attem
 		questionCount: attempt.questionCount,
 		submittedAt: attempt.submittedAt,
 	}
-	const quiz = quizFor(course, lessonSlug, attempt.language)
+	const quiz = quizOf(course, lessonSlug, attempt.language)
 	// Question by question only against the quiz it was taken on; the score stands either way.
 	if (!quiz || isOutdated(course, lessonSlug, attempt)) return { ...summary, questions: [] }
 	const chosen = (attempt.answers ?? {}) as Record<string, number[]>

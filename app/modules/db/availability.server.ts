@@ -82,11 +82,20 @@ export function databaseUnavailableResponse() {
 	)
 }
 
+/** A thrown value that is not an Error (PGlite and the driver adapter throw plain objects): its message, code or JSON. */
+function describeThrown(value: unknown) {
+	if (typeof value !== 'object' || value === null) return String(value)
+	const { message, code, kind } = value as Record<string, unknown>
+	if (typeof message === 'string' && message) return message
+	const label = [kind, code].filter((part) => typeof part === 'string' && part).join(' ')
+	return label || JSON.stringify(value).slice(0, 200)
+}
+
 /** An error and its causes on one line, for a log. */
 export function describeError(error: unknown) {
 	const parts: string[] = []
 	for (let current = error, depth = 0; current && depth < 5; depth++) {
-		const message = current instanceof Error ? current.message : String(current)
+		const message = current instanceof Error ? current.message : describeThrown(current)
 		if (!parts.includes(message)) parts.push(message)
 		current = wrapped(current)
 	}
@@ -98,7 +107,7 @@ const LOG_EVERY_MS = 10_000
 let lastLogged = 0
 let unlogged = 0
 
-function logOutage(request: Request | undefined, error: unknown) {
+export function logDatabaseOutage(request: Request | undefined, error: unknown) {
 	const now = Date.now()
 	if (now - lastLogged < LOG_EVERY_MS) {
 		unlogged++
@@ -121,7 +130,7 @@ export function withDatabaseOutageAnswer<Args extends unknown[], Result>(handler
 			return await handler(...args)
 		} catch (error) {
 			if (!isDatabaseUnavailable(error)) throw error
-			logOutage((args[0] as { request?: Request } | undefined)?.request, error)
+			logDatabaseOutage((args[0] as { request?: Request } | undefined)?.request, error)
 			throw databaseUnavailableResponse()
 		}
 	}
