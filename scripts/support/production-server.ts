@@ -40,14 +40,28 @@ async function waitForServer(server: ChildProcess, origin: string) {
 	throw new Error('The server did not answer /healthz within 30 s')
 }
 
-/** A same-origin form POST, as the browser sends it; redirects are returned, not followed. */
+/**
+ * A same-origin form POST, as the browser sends it; redirects are returned, not followed. Tried
+ * once more when the connection was reset: a server that answered an earlier large body without
+ * reading it (a redirect to log in, say) closes that keep-alive connection, and fetch may reuse it.
+ */
 export function postForm(origin: string, path: string, body: URLSearchParams, cookie?: string) {
-	return fetch(`${origin}${path}`, {
+	return fetchPastReset(`${origin}${path}`, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
 		body,
 	})
+}
+
+/** `fetch`, tried once more when the reused connection it went out on had been reset (see postForm). */
+export async function fetchPastReset(url: string, init?: RequestInit) {
+	try {
+		return await fetch(url, init)
+	} catch (error) {
+		if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error
+		return fetch(url, init)
+	}
 }
 
 /** The session cookie a sign-up or log-in answer sets, as a Cookie header. */
