@@ -99,6 +99,8 @@ function appServer({ port, dataDir, env }: { port: number; dataDir: string; env:
 			// Empty values win over a developer's .env: embedded database.
 			DATABASE_URL: '',
 			TRUST_PROXY: 'false',
+			// Production requires a key; this one is for the tests only.
+			ENCRYPTION_KEY: 'playwright-tests-encryption-key-0123456789',
 			...env,
 		},
 	}

@@ -359,7 +359,7 @@ async function runParent() {
 		const { courses } = await compileCourseLibrary(path.resolve('courses'))
 		const manifest = path.join(scratch, 'manifest.json')
 		await writeCourseManifest(courses, manifest)
-		const common = { NODE_ENV: 'production', COURSE_MANIFEST: manifest, SMTP_URL: '' }
+		const common = { NODE_ENV: 'production', COURSE_MANIFEST: manifest, SMTP_URL: '', ENCRYPTION_KEY: 'benchmark-only-encryption-key-0123456789' }
 		console.log(`Compliance benchmark: ${thousands(MEMBERS)} members, ${REPEAT} runs of each after one warm-up, ${os.cpus().length} CPUs, Node ${process.version}`)
 
 		if (databases.includes('postgres')) {

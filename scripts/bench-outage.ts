@@ -28,7 +28,7 @@ const URLS = { page: `/verify/${CERTIFICATE}`, data: `/verify/${CERTIFICATE}.dat
 
 function startApp(env: Record<string, string>) {
 	const [command, script] = PRODUCTION ? [process.execPath, 'server-build/index.js'] : ['node_modules/.bin/tsx', 'server/index.ts']
-	const child = spawn(command, [script], { env: { ...process.env, NODE_ENV: PRODUCTION ? 'production' : 'development', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+	const child = spawn(command, [script], { env: { ...process.env, NODE_ENV: PRODUCTION ? 'production' : 'development', ENCRYPTION_KEY: 'benchmark-only-encryption-key-0123456789', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
 	let log = ''
 	child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()))
 	child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))

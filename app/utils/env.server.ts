@@ -27,6 +27,13 @@ const EnvSchema = z.object({
 		.min(32, 'COOKIE_SECRET must be at least 32 characters (for example `openssl rand -base64 32`)')
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
+	// Encrypts secrets the app must read back (SSO client secrets, links waiting in the outbox);
+	// docs/decisions/022-secrets-encrypted-at-rest.md. Required in production.
+	ENCRYPTION_KEY: z
+		.string()
+		.min(32, 'ENCRYPTION_KEY must be at least 32 characters (for example `openssl rand -base64 32`)')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')
@@ -38,19 +45,28 @@ const EnvSchema = z.object({
 	COURSE_MANIFEST: z.string().min(1).default('./build/courses/manifest.json'),
 })
 
+const ProductionRules = EnvSchema.refine((env) => env.NODE_ENV !== 'production' || env.ENCRYPTION_KEY, {
+	path: ['ENCRYPTION_KEY'],
+	message: 'ENCRYPTION_KEY is required in production (for example `openssl rand -base64 32`): it keeps SSO secrets and emailed links encrypted in the database',
+})
+
 export type Env = z.infer<typeof EnvSchema>
 
 let cached: Env | undefined
 
-/** Reads and validates the environment once; an invalid value stops start-up with a readable list. */
-export function getEnv(): Env {
-	if (cached) return cached
-	const parsed = EnvSchema.safeParse(process.env)
+/** Validates an environment; throws a readable list of problems. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+	const parsed = ProductionRules.safeParse(source)
 	if (!parsed.success) {
 		const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
 		throw new Error(`Invalid environment variables:\n${problems.join('\n')}`)
 	}
-	cached = parsed.data
+	return parsed.data
+}
+
+/** Reads and validates the environment once; an invalid value stops start-up with a readable list. */
+export function getEnv(): Env {
+	cached ??= parseEnv(process.env)
 	return cached
 }
 

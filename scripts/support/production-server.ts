@@ -12,7 +12,7 @@ export function requireProductionBuild() {
 /** Starts the built server on `port` with `env` over the process's own; resolves once /healthz answers. */
 export async function startProductionServer(port: number, env: Record<string, string>, stdio: 'ignore' | 'inherit' = 'ignore') {
 	const server = spawn(process.execPath, ['server-build/index.js'], {
-		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SMTP_URL: '', ...env },
+		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SMTP_URL: '', ENCRYPTION_KEY: 'benchmark-only-encryption-key-0123456789', ...env },
 		stdio: ['ignore', stdio, 'inherit'],
 	})
 	const origin = `http://localhost:${port}`

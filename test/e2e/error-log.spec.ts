@@ -14,7 +14,7 @@ let log = ''
 test.beforeAll(async () => {
 	rmSync(DATA_DIR, { recursive: true, force: true })
 	server = spawn('node', ['server-build/index.js'], {
-		env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), PGLITE_DATA_DIR: DATA_DIR, DATABASE_URL: '', SMTP_URL: '', TRUST_PROXY: 'false', COOKIE_SECRET: 'a test secret that is long enough to pass' },
+		env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), PGLITE_DATA_DIR: DATA_DIR, DATABASE_URL: '', SMTP_URL: '', TRUST_PROXY: 'false', COOKIE_SECRET: 'a test secret that is long enough to pass', ENCRYPTION_KEY: 'playwright-tests-encryption-key-0123456789' },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	})
 	server.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()))
