@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
+import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
@@ -27,6 +28,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const login = await verifyLogin({ email, password, ip: context.clientIp })
 	if (login.status === 'rate-limited') {
 		return tooManyAttempts(submission, login, ['password'])
+	}
+	if (login.status === 'sso-required') {
+		return data({ result: submission.reply({ formErrors: [SSO_MESSAGES.passwordRefused], hideFields: ['password'] }) }, { status: 403 })
 	}
 	if (login.status === 'invalid') {
 		return data(
@@ -62,6 +66,9 @@ export default function LoginPage() {
 					Log in
 				</button>
 			</Form>
+			<p>
+				<Link to={`/sso?${searchParams}`}>Sign in with SSO</Link>
+			</p>
 			<p>
 				New here? <Link to={`/signup?${searchParams}`}>Create an account</Link>
 			</p>

@@ -6,6 +6,7 @@ import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
+import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
@@ -34,6 +35,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const signup = await signUp({ name, email, password, ip: context.clientIp })
 	if (signup.status === 'rate-limited') {
 		return tooManyAttempts(submission, signup, ['password'])
+	}
+	if (signup.status === 'sso-required') {
+		return data({ result: submission.reply({ fieldErrors: { email: [SSO_MESSAGES.signUpRefused] }, hideFields: ['password'] }) }, { status: 403 })
 	}
 	if (signup.status === 'email-taken') {
 		return data(

@@ -2,6 +2,7 @@ import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
 import { beforeThisAttempt, describeWait, LOGIN_FAILURE_POLICY, loginWait, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { isPasswordLogInRefused, isSignUpRefused } from '#app/modules/sso/connections.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { memoizeForRequest } from '#app/utils/request-memo.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
@@ -63,12 +64,13 @@ export async function hasAccount(email: string) {
 	return (await prisma.user.count({ where: { email } })) > 0
 }
 
-export type SignUpResult = { status: 'ok'; userId: string } | { status: 'email-taken' } | ReturnType<typeof rateLimited>
+export type SignUpResult = { status: 'ok'; userId: string } | { status: 'email-taken' } | { status: 'sso-required' } | ReturnType<typeof rateLimited>
 
 /** Open sign-up (not by invitation), limited per IP address; the email's unique index settles races. */
 export async function signUp({ name, email, password, ip }: { name: string; email: string; password: string; ip: string }): Promise<SignUpResult> {
 	const wait = await takeAttempt([`signup:ip:${ip}`], SIGNUP_POLICY)
 	if (wait > 0) return rateLimited(wait, 'accounts created from your network')
+	if (await isSignUpRefused(email)) return { status: 'sso-required' }
 	const passwordHash = await hashPassword(password)
 	try {
 		const user = await prisma.user.create({ data: { name, email, passwordHash }, select: { id: true } })
@@ -82,6 +84,7 @@ export async function signUp({ name, email, password, ip }: { name: string; emai
 export type LoginResult =
 	| { status: 'ok'; userId: string }
 	| { status: 'invalid' }
+	| { status: 'sso-required' }
 	| { status: 'rate-limited'; retryAfterSeconds: number; message: string }
 
 function rateLimited(retryAfterSeconds: number, what: string) {
@@ -108,6 +111,8 @@ export async function verifyLogin({ email, password, ip }: { email: string; pass
 	// The account starts afresh; the address only gets this attempt back, so a password sprayer
 	// who guesses one password does not get a new budget.
 	await Promise.all([resetRateLimit(accountKey), refundAttempt(ipKey)])
+	// Asked only of the right password, so the refusal tells a stranger nothing (docs/decisions/026).
+	if (await isPasswordLogInRefused(user.id, email)) return { status: 'sso-required' }
 	return { status: 'ok', userId: user.id }
 }
 

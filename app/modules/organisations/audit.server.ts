@@ -20,6 +20,9 @@ export const AUDIT_ACTIONS = {
 	'requirement.baseline_applied': 'Applied the training baseline',
 	'compliance.reminders_sent': 'Sent training reminders',
 	'compliance.statement_issued': 'Issued a compliance statement',
+	'sso.configured': 'Set up single sign-on',
+	'sso.updated': 'Changed single sign-on',
+	'sso.member_joined': 'Joined through single sign-on',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS
