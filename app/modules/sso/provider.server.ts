@@ -32,7 +32,9 @@ function discover(issuer: string, clientId: string, clientSecret: string) {
 	const insecure = allowsHttpLoopback() && isLoopbackIssuer(url)
 	return oidc.discovery(url, clientId, undefined, oidc.ClientSecretPost(clientSecret), {
 		timeout: PROVIDER_TIMEOUT_SECONDS,
-		execute: insecure ? [oidc.allowInsecureRequests] : [],
+		// The ID token's signature is checked against the provider's published keys even though it
+		// comes straight from the token endpoint, where OpenID Connect would let TLS vouch for it.
+		execute: [oidc.enableNonRepudiationChecks, ...(insecure ? [oidc.allowInsecureRequests] : [])],
 	})
 }
 
