@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type JWK } from 'jose'
 import Provider from 'oidc-provider'
+import { TEST_PROVIDER_PORT } from './oidc-provider-port.ts'
 
 /**
  * A real OpenID Provider (oidc-provider) for the SSO tests: one confidential client, and its own
@@ -11,7 +12,6 @@ import Provider from 'oidc-provider'
  * published), `wrong-audience-` and `wrong-issuer-` (correctly signed, wrong claim).
  */
 export const TEST_PROVIDER_CLIENT = { clientId: 'bulwark-tests', clientSecret: 'test-provider-client-secret-not-for-production' }
-export const TEST_PROVIDER_PORT = Number(process.env.E2E_OIDC_PROVIDER_PORT ?? 3110)
 
 async function signingKey() {
 	const { privateKey } = await generateKeyPair('RS256', { extractable: true })
