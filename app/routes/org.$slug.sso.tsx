@@ -116,7 +116,7 @@ export default function SsoSettingsPage() {
 					<input {...getInputProps(fields.enabled, { type: 'checkbox' })} /> Sign people in through this provider
 				</label>
 				<label>
-					<input {...getInputProps(fields.mandatory, { type: 'checkbox' })} /> Make single sign-on mandatory: members with these addresses
+					<input {...getInputProps(fields.mandatory, { type: 'checkbox' })} /> Make single sign-on mandatory: members with these addresses, admins too,
 					cannot log in with a password, and nobody can sign up with one
 				</label>
 				<button type="submit" disabled={navigation.state === 'submitting'}>

@@ -44,6 +44,13 @@ describe('the address an ID token vouches for', () => {
 		expect(verifiedEmailFrom({ preferred_username: 'ada@example.com', email_verified: true }).status).toBe('unverified')
 	})
 
+	test('from Google, only when the Workspace domain (hd) is the address’s own', () => {
+		const google = { iss: 'https://accounts.google.com', email: 'ada@example.com', email_verified: true }
+		expect(verifiedEmailFrom({ ...google, hd: 'example.com' }).status).toBe('ok')
+		expect(verifiedEmailFrom(google).status).toBe('unverified')
+		expect(verifiedEmailFrom({ ...google, hd: 'other.example' }).status).toBe('unverified')
+	})
+
 	test('a new account without a name from the provider is named by the address’s local part', () => {
 		expect(fallbackName('ada.lovelace@example.com')).toBe('ada.lovelace')
 	})
