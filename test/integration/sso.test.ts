@@ -190,6 +190,21 @@ describe('single sign-on against a real OpenID Provider', () => {
 		expect(await prisma.session.count({ where: { user: { email } } })).toBe(1)
 	})
 
+	test('a sign-in that expired, or a redirect without its code, is refused with 400 and nothing is created', async () => {
+		const { organisation, domain } = await organisationWithSso()
+		const email = `late-${randomId()}@${domain}`
+		const late = await startSignIn(email)
+		const callbackUrl = await signInAtProvider(late.authorizationUrl, email)
+		await prisma.ssoSignIn.updateMany({ where: { organisationId: organisation.id }, data: { expiresAt: new Date(Date.now() - 1000) } })
+		await expectThrownStatus(callback(callbackUrl, late.cookie), 400)
+
+		const codeless = await startSignIn(email)
+		const withoutCode = `/sso/callback?${new URLSearchParams({ state: codeless.state, iss: provider.issuer })}`
+		await expectThrownStatus(callback(withoutCode, codeless.cookie), 400)
+		expect(await accountCount(email)).toBe(0)
+		expect(await identityCount(organisation.id)).toBe(0)
+	})
+
 	test('an ID token whose nonce is not the one sent is refused with 400 and nothing is created', async () => {
 		const { organisation, domain } = await organisationWithSso()
 		const email = `nonce-${randomId()}@${domain}`
