@@ -1,5 +1,5 @@
 import { parse } from 'cookie'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { loader as settingsLoader, action as settingsAction } from '#app/routes/org.$slug.sso.tsx'
@@ -258,6 +258,26 @@ describe('single sign-on against a real OpenID Provider', () => {
 		const leaver = await addMember(organisation.id, { user: await createUser({ email: `leaver-${randomId()}@${domain}` }), deactivated: true })
 		await expectThrownStatus((await signIn(leaver.user.email)).result, 403)
 		expect(await prisma.ssoIdentity.count({ where: { userId: leaver.user.id } })).toBe(0)
+	})
+
+	test('no code, state or secret reaches the log, whether the sign-in succeeds or is refused', async () => {
+		const logged: string[] = []
+		const spies = (['log', 'info', 'warn', 'error'] as const).map((level) =>
+			vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
+		)
+		try {
+			const { domain } = await organisationWithSso()
+			const email = `quiet-${randomId()}@${domain}`
+			const done = await signIn(email)
+			expectRedirect(await done.result)
+			await expectThrownStatus(callback(done.callbackUrl, done.cookie), 400)
+			const forged = await signIn(`forged-${randomId()}@${domain}`)
+			await expectThrownStatus(forged.result, 400)
+			const secrets = [done.state, new URL(done.callbackUrl).searchParams.get('code')!, forged.state, TEST_PROVIDER_CLIENT.clientSecret]
+			for (const line of logged) for (const secret of secrets) expect(line).not.toContain(secret)
+		} finally {
+			for (const spy of spies) spy.mockRestore()
+		}
 	})
 
 	test('an address at no organisation’s domain gets a 400 on “Sign in with SSO”', async () => {
