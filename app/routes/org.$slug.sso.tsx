@@ -5,9 +5,8 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
-import { getSsoSettings, saveSsoSettings, SsoSettingsError } from '#app/modules/sso/connections.server.ts'
+import { getSsoSettings, saveSsoSettings, SsoSettingsError, testSsoConnection } from '#app/modules/sso/connections.server.ts'
 import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
-import { canDiscover } from '#app/modules/sso/provider.server.ts'
 import { SaveSsoSettingsSchema, TestSsoConnectionSchema } from '#app/modules/sso/schemas.ts'
 import { redirectUriFor } from '#app/modules/sso/sign-in.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -41,8 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (readIntent(formData, ['save', 'test']) === 'test') {
 		const submission = parseSubmission(formData, TestSsoConnectionSchema)
 		if (submission.status !== 'success') return data({ result: null, test: null }, { status: 400 })
-		const settings = await getSsoSettings(organisation.id)
-		const passed = settings ? await canDiscover(settings.issuer, settings.clientId) : false
+		const passed = await testSsoConnection(organisation.id)
 		return { result: null, test: passed ? SSO_MESSAGES.connectionTestPassed : SSO_MESSAGES.connectionTestFailed }
 	}
 	const submission = parseSubmission(formData, SaveSsoSettingsSchema)

@@ -335,6 +335,15 @@ describe('single sign-on settings', () => {
 		expect(await prisma.ssoConnection.count({ where: { organisationId: organisation.id } })).toBe(0)
 	})
 
+	test('“Test connection” reads the provider’s discovery document with the saved settings', async () => {
+		const { organisation, adminCookie } = await organisationWithSso()
+		const test = () =>
+			settingsAction({ request: postRequest(`/org/${organisation.slug}/sso`, { intent: 'test' }, { cookie: adminCookie }), params: { slug: organisation.slug }, context: routeContext() })
+		expect(await test()).toMatchObject({ test: expect.stringMatching(/^Connected/) })
+		await prisma.ssoConnection.update({ where: { organisationId: organisation.id }, data: { issuer: `${provider.issuer}/nothing-here` }, select: { id: true } })
+		expect(await test()).toMatchObject({ test: expect.stringMatching(/could not be read/) })
+	})
+
 	test('are for admins only', async () => {
 		const { organisation } = await organisationWithSso()
 		const learner = await addMember(organisation.id)

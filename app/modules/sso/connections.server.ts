@@ -5,7 +5,7 @@ import { encryptSecret } from '#app/utils/encryption.server.ts'
 import { domainOfEmail } from './domains.ts'
 import { ISSUER_PROBLEM_MESSAGES } from './issuer.ts'
 import { SSO_MESSAGES } from './messages.ts'
-import { CLIENT_SECRET_PURPOSE, issuerProblemOf } from './provider.server.ts'
+import { canDiscover, CLIENT_SECRET_PURPOSE, issuerProblemOf } from './provider.server.ts'
 
 /** What the settings page shows: everything but the secret, of which only its presence. */
 export async function getSsoSettings(organisationId: string) {
@@ -86,6 +86,15 @@ export async function saveSsoSettings({ organisationId, actorId, settings }: { o
 		if (isUniqueConstraintError(error)) throw new SsoSettingsError('domains', SSO_MESSAGES.domainTaken)
 		throw error
 	}
+}
+
+/** Whether the organisation's saved connection reaches its provider (the settings page's "Test connection"). */
+export async function testSsoConnection(organisationId: string) {
+	const connection = await prisma.ssoConnection.findUnique({
+		where: { organisationId },
+		select: { id: true, issuer: true, clientId: true, clientSecretEncrypted: true, updatedAt: true },
+	})
+	return connection ? canDiscover(connection) : false
 }
 
 /** The enabled connection that signs in this address, found by the address's domain. */

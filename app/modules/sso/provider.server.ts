@@ -60,11 +60,12 @@ export function providerConfiguration(connection: ProviderConnection) {
 	return configuration
 }
 
-/** "Test connection": discovery at this issuer succeeds and its issuer matches. */
-export async function canDiscover(issuer: string, clientId: string) {
-	if (issuerProblemOf(issuer)) return false
+/** "Test connection": discovery at the connection's issuer, afresh, succeeds and its issuer matches. */
+export async function canDiscover(connection: ProviderConnection) {
+	const secret = decryptSecret(connection.clientSecretEncrypted, CLIENT_SECRET_PURPOSE)
+	if (secret === null || issuerProblemOf(connection.issuer)) return false
 	try {
-		await discover(issuer, clientId, '')
+		await discover(connection.issuer, connection.clientId, secret)
 		return true
 	} catch {
 		return false
