@@ -102,6 +102,8 @@ describe('as Microsoft Entra ID provisions', () => {
 		expect(await membershipOf(id)).toMatchObject({ deactivatedAt: null, scimExternalId: objectId, provisionedAccount: true, user: { email: email.toLowerCase(), name: 'Grace Hopper' } })
 		// The new account has no password anyone knows: they sign in through SSO or a password reset.
 		expect((await verifyLogin({ email: email.toLowerCase(), password: '', ip: uniqueIp() })).status).toBe('invalid')
+		// The organisation announces its roll-out itself: provisioning emails nobody new.
+		expect(await prisma.outboxMessage.count({ where: { to: email.toLowerCase() } })).toBe(0)
 
 		const byExternalId = await client.get(filtered('/Users', `externalId eq "${objectId}"`))
 		expect(byExternalId.body.Resources.map((user: { id: string }) => user.id)).toEqual([id])
@@ -256,8 +258,10 @@ describe('people and groups', () => {
 		expect(created.status).toBe(201)
 		const member = await membershipOf(created.body.id)
 		expect(member).toMatchObject({ provisionedAccount: false, user: { name: 'Their Own Name' } })
-		// Their own password still works.
+		// Their own password still works, and they are told who now sees their training.
 		expect((await verifyLogin({ email: person.email, password: person.password, ip: uniqueIp() })).status).toBe('ok')
+		const notice = await prisma.outboxMessage.findMany({ where: { to: person.email }, select: { kind: true, organisationId: true, subject: true, text: true } })
+		expect(notice).toEqual([{ kind: 'INVITATION', organisationId: organisation.id, subject: `${organisation.name} added you to its training on Bulwark`, text: expect.stringContaining('http://127.0.0.1') }])
 
 		// Provisioning cannot move their account to another address, and a second create is a conflict.
 		const moved = await client.put(`/Users/${created.body.id}`, entraUser(uniqueEmail('elsewhere'), crypto.randomUUID()))

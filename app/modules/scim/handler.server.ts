@@ -26,6 +26,8 @@ import { createUser, deleteUser, getUser, listUsers, parseScim, parseUser, patch
 interface ScimRequest {
 	request: Request
 	actor: ScimActor
+	/** Where links in emails point: APP_URL, else this request's origin. */
+	origin: string
 	/** `https://host/scim/v2/<slug>`, for meta.location and $ref. */
 	baseUrl: string
 	/** The path below the base, split: `['Users', '<id>']`. */
@@ -35,9 +37,9 @@ interface ScimRequest {
 export async function handleScimRequest(request: Request, { slug, path, clientIp }: { slug: string | undefined; path: string | undefined; clientIp: string }) {
 	try {
 		const actor = await authenticateScimRequest(request, slug, clientIp)
-		const baseUrl = `${getAppOrigin(request, getEnv().APP_URL)}/scim/v2/${slug}`
+		const origin = getAppOrigin(request, getEnv().APP_URL)
 		const segments = (path ?? '').split('/').filter(Boolean)
-		return await answer({ request, actor, baseUrl, segments })
+		return await answer({ request, actor, origin, baseUrl: `${origin}/scim/v2/${slug}`, segments })
 	} catch (error) {
 		if (error instanceof ScimError) return scimErrorResponse(error)
 		throw error
@@ -115,7 +117,7 @@ async function readPatch(request: Request) {
 	return parseScim(PatchOpSchema, await readJson(request)).Operations
 }
 
-async function users({ request, actor, baseUrl }: ScimRequest, method: string) {
+async function users({ request, actor, origin, baseUrl }: ScimRequest, method: string) {
 	if (method === 'GET' || method === 'HEAD') {
 		const query = listQuery(request)
 		const { totalResults, members } = await listUsers(actor, query)
@@ -123,7 +125,7 @@ async function users({ request, actor, baseUrl }: ScimRequest, method: string) {
 		return scimResponse(listResponse(resources, { totalResults, startIndex: query.startIndex }))
 	}
 	if (method !== 'POST') throw notAllowed('GET, HEAD, POST')
-	const created = userResource(await createUser(actor, parseUser(await readJson(request))), baseUrl)
+	const created = userResource(await createUser(actor, parseUser(await readJson(request)), origin), baseUrl)
 	return scimResponse(created, 201, { Location: created.meta.location })
 }
 

@@ -1,9 +1,11 @@
 import type { z } from 'zod'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { hashUnknownPassword } from '#app/modules/auth/password.server.ts'
+import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { assertAnotherAdminRemains, MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
+import { addedByProvisioningEmail } from './emails.ts'
 import { ScimError } from './errors.ts'
 import type { Comparison } from './filter.ts'
 import { SCIM_MESSAGES } from './messages.ts'
@@ -115,10 +117,11 @@ async function assertExternalIdFree(tx: Prisma.TransactionClient, organisationId
 
 /**
  * Someone new gets an account without a usable password, and the membership; someone with a
- * Bulwark account already gets the membership. A person already in the organisation is a 409:
- * the client finds them with a filter instead (deactivated members too).
+ * Bulwark account already gets the membership and an email saying so. A person already in the
+ * organisation is a 409: the client finds them with a filter instead (deactivated members too).
+ * `origin` is where the email's sign-in link points.
  */
-export async function createUser(actor: ScimActor, input: ScimUserInput): Promise<MemberRecord> {
+export async function createUser(actor: ScimActor, input: ScimUserInput, origin: string): Promise<MemberRecord> {
 	const { organisationId } = actor
 	const passwordHash = await hashUnknownPassword()
 	return prisma
@@ -142,6 +145,10 @@ export async function createUser(actor: ScimActor, input: ScimUserInput): Promis
 				select: MEMBER_SELECT,
 			})
 			await recordAuditEvent(tx, { ...auditedAs(actor), action: 'member.provisioned', targetUserId: user.id, targetLabel: input.userName })
+			if (existing) {
+				const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } })
+				await queueEmail(tx, addedByProvisioningEmail({ organisationId, organisationName: organisation.name, membershipId: member.id, email: input.userName, origin }))
+			}
 			return member
 		})
 		.catch(conflictOnUnique)
