@@ -7,6 +7,7 @@ import {
 	filtered,
 	GROUP_SCHEMA,
 	PATCH_OP,
+	SCIM_TEST_BODY_LIMIT,
 	scimClient,
 	scimTokenFor,
 	startScimServer,
@@ -28,8 +29,9 @@ import {
 	uniqueIp,
 } from '#tests/fixtures/users.ts'
 
-// SCIM 2.0 over real HTTP, with the server's own refusals in front, driven the way Microsoft Entra
-// ID's and Okta's provisioning services drive it (their published request sequences and bodies).
+// SCIM 2.0 over HTTP through the app's request handler, with the server's own refusals in front,
+// driven the way Microsoft Entra ID's and Okta's provisioning services drive it (their published
+// request sequences and bodies).
 
 let server: Awaited<ReturnType<typeof startScimServer>>
 const logged: string[] = []
@@ -441,12 +443,24 @@ describe('refusals change nothing and answer SCIM errors', () => {
 		expect((await scimClient(server.origin, organisation.slug, token).get('/Users')).status).toBe(200)
 	})
 
+	test('what the server refuses by itself under /scim/v2/ is a SCIM error too', async () => {
+		const { client } = await provisionedOrganisation('Entra ID')
+		const tooLarge = await client.send('POST', '/Users', undefined, { rawBody: JSON.stringify({ userName: 'a@b.c', padding: 'x'.repeat(SCIM_TEST_BODY_LIMIT) }) })
+		expect(tooLarge.status).toBe(413)
+		isScimError(tooLarge, 413)
+		const options = await client.send('OPTIONS', '/Users')
+		expect(options.status).toBe(405)
+		isScimError(options, 405)
+	})
+
 	test('the server lets SCIM methods through without an Origin, and only under /scim/v2/', async () => {
 		const { client } = await provisionedOrganisation('Entra ID')
 		// fetch sends no Origin: the SCIM requests above passed rejectForeignOrigins all the same.
 		expect((await client.get('/Users')).status).toBe(200)
 		const elsewhere = await fetch(`${server.origin}/org/anything`, { method: 'PATCH', body: '{}' })
 		expect(elsewhere.status).toBe(405)
+		expect(elsewhere.headers.get('Allow')).toBe('GET, HEAD, POST')
+		expect(elsewhere.headers.get('Content-Type') ?? '').not.toMatch(/scim/)
 		const postElsewhere = await fetch(`${server.origin}/org/anything`, { method: 'POST', body: '{}' })
 		expect(postElsewhere.status).toBe(403)
 	})
