@@ -5,10 +5,9 @@ import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
-import { MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { canAdminister } from '#app/modules/organisations/roles.ts'
 import { CreateScimTokenSchema, RevokeScimTokenSchema, SCIM_TOKEN_LIFETIMES } from '#app/modules/scim/schemas.ts'
-import { createScimToken, listScimTokens, revokeScimToken } from '#app/modules/scim/tokens.server.ts'
+import { createScimToken, listScimTokens, revokeScimToken, ScimTokenError } from '#app/modules/scim/tokens.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
@@ -43,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		try {
 			await revokeScimToken({ organisationId: organisation.id, actorId: user.id, tokenId: submission.value.tokenId })
 		} catch (error) {
-			if (!(error instanceof MemberChangeError)) throw error
+			if (!(error instanceof ScimTokenError)) throw error
 			return data({ result: submission.reply({ formErrors: [error.message] }), created: null }, { status: 400 })
 		}
 		return redirectWithFlash(`/org/${organisation.slug}/provisioning`, { type: 'success', message: 'Token revoked: requests with it are refused from now on.' })

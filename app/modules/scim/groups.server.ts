@@ -6,9 +6,8 @@ import { type AttributePath, type Comparison, parseAttributePath } from './filte
 import { SCIM_MESSAGES } from './messages.ts'
 import type { PatchOperation } from './patch.ts'
 import type { DepartmentRecord } from './resources.ts'
-import { GroupNameSchema, OptionalText, type ScimGroupInput, ScimMembersSchema } from './schemas.ts'
+import { GroupNameSchema, isRecordId, OptionalText, parseScim, type ScimGroupInput, ScimMembersSchema } from './schemas.ts'
 import { auditedAs, type ScimActor } from './tokens.server.ts'
-import { isRecordId, parseScim } from './users.server.ts'
 
 // SCIM Groups are departments; a group's members are the memberships in the department. A member
 // is in one department at a time, so adding them to a group moves them out of the one they were

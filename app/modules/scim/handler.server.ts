@@ -16,9 +16,9 @@ import {
 	userResource,
 	wantsMembers,
 } from './resources.ts'
-import { ListQuerySchema, PatchOpSchema, ScimGroupSchema } from './schemas.ts'
+import { ListQuerySchema, parseScim, PatchOpSchema, ScimGroupSchema } from './schemas.ts'
 import { authenticateScimRequest, type ScimActor } from './tokens.server.ts'
-import { createUser, deleteUser, getUser, listUsers, parseScim, parseUser, patchUser, replaceUser } from './users.server.ts'
+import { createUser, deleteUser, getUser, listUsers, parseUser, patchUser, replaceUser } from './users.server.ts'
 
 // One entry for every request under /scim/v2/<slug>/ (RFC 7644): the bearer token first, then
 // the resource. Every answer, refusals included, is SCIM JSON; a refusal has changed nothing.

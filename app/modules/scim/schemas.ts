@@ -1,11 +1,23 @@
 import { z } from 'zod'
-import { PlainTextSchema, RecordIdSchema } from '#app/modules/auth/schemas.ts'
+import { IdSchema, PlainTextSchema, RecordIdSchema } from '#app/modules/auth/schemas.ts'
 import { setByPage } from '#app/utils/form-fields.ts'
+import { ScimError } from './errors.ts'
 import { SCIM_MESSAGES } from './messages.ts'
 
 // SCIM bodies from identity providers (RFC 7643 resources, RFC 7644 PatchOp) and the
 // Provisioning page's forms. Attributes Bulwark does not keep (phoneNumbers, title, addresses,
 // the enterprise extension) are accepted and ignored: Entra ID and Okta send them by default.
+
+/** Reads a SCIM body with its schema; one that does not fit is a 400 `invalidValue`, with the schema's own message where it has one. */
+export function parseScim<Schema extends z.ZodTypeAny>(schema: Schema, body: unknown): z.infer<Schema> {
+	const parsed = schema.safeParse(body)
+	if (parsed.success) return parsed.data
+	const message = parsed.error.issues[0]?.message ?? ''
+	throw new ScimError(400, Object.values<string>(SCIM_MESSAGES).includes(message) ? message : SCIM_MESSAGES.invalidBody, 'invalidValue')
+}
+
+/** A SCIM id is one of the app's record ids; anything else names nothing and is not looked up. */
+export const isRecordId = (id: string) => IdSchema.safeParse(id).success
 
 /** Entra ID sends `"active": "False"`; SCIM says boolean. Both are read. */
 const ScimBoolean = z.union([

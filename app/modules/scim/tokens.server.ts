@@ -1,6 +1,5 @@
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
-import { MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { recordAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { retryAfterSeconds, SCIM_TOKEN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -35,10 +34,13 @@ export async function createScimToken({ organisationId, actorId, name, lifetimeD
 	return { token }
 }
 
+/** A token change the admin's form cannot make; its message is shown on the page. */
+export class ScimTokenError extends Error {}
+
 export async function revokeScimToken({ organisationId, actorId, tokenId }: { organisationId: string; actorId: string; tokenId: string }) {
 	await prisma.$transaction(async (tx) => {
 		const token = await tx.scimToken.findFirst({ where: { id: tokenId, organisationId, revokedAt: null }, select: { id: true, name: true } })
-		if (!token) throw new MemberChangeError('That token is revoked already.')
+		if (!token) throw new ScimTokenError('That token is revoked already.')
 		await tx.scimToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, select: { id: true } })
 		await recordAuditEvent(tx, { organisationId, actorId, action: 'scim.token_revoked', targetLabel: token.name })
 	})

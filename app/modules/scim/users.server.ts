@@ -1,4 +1,3 @@
-import type { z } from 'zod'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { hashUnknownPassword } from '#app/modules/auth/password.server.ts'
 import { queueEmail } from '#app/modules/mail/outbox.server.ts'
@@ -11,7 +10,7 @@ import type { Comparison } from './filter.ts'
 import { SCIM_MESSAGES } from './messages.ts'
 import { applyPatch, type PatchOperation } from './patch.ts'
 import { type MemberRecord, userResource } from './resources.ts'
-import { type ScimUserInput, ScimUserSchema } from './schemas.ts'
+import { isRecordId, parseScim, type ScimUserInput, ScimUserSchema } from './schemas.ts'
 import { auditedAs, type ScimActor } from './tokens.server.ts'
 
 // SCIM Users are memberships: an identity provider provisions people into one organisation, and
@@ -31,21 +30,8 @@ const MEMBER_SELECT = {
 
 type Member = Prisma.MembershipGetPayload<{ select: typeof MEMBER_SELECT }>
 
-/** Ids are the app's own; anything else cannot be one and is not looked up. */
-export const isRecordId = (id: string) => /^[a-z0-9]{1,64}$/.test(id)
-
-/** Reads a User body with Zod; a body that is not one is a 400 `invalidValue` naming the attribute. */
-export function parseUser(body: unknown): ScimUserInput {
-	return parseScim(ScimUserSchema, body)
-}
-
-export function parseScim<Schema extends z.ZodTypeAny>(schema: Schema, body: unknown): z.infer<Schema> {
-	const parsed = schema.safeParse(body)
-	if (parsed.success) return parsed.data
-	const issue = parsed.error.issues[0]
-	const ownMessage = Object.values<string>(SCIM_MESSAGES).includes(issue?.message ?? '')
-	throw new ScimError(400, ownMessage && issue ? issue.message : SCIM_MESSAGES.invalidBody, 'invalidValue')
-}
+/** Reads a User body; a body that is not one is a 400 `invalidValue`. */
+export const parseUser = (body: unknown): ScimUserInput => parseScim(ScimUserSchema, body)
 
 function stringValue(comparison: Comparison) {
 	if (typeof comparison.value !== 'string') throw new ScimError(400, SCIM_MESSAGES.invalidFilter, 'invalidFilter')
