@@ -295,6 +295,13 @@ describe('people and groups', () => {
 		// Removing them from the group they already left changes nothing.
 		expect((await client.patch(`/Groups/${first}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: `members[value eq "${user}"]` }] })).status).toBe(200)
 		expect((await membershipOf(user)).departmentId).toBe(second)
+		// Entra ID also removes with the members as a list.
+		expect((await client.patch(`/Groups/${second}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: user }] }] })).status).toBe(200)
+		expect((await membershipOf(user)).departmentId).toBeNull()
+		// Replacing the members sets them, and a PUT without members leaves them.
+		await client.patch(`/Groups/${second}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'members', value: [{ value: user }] }] })
+		expect((await membershipOf(user)).departmentId).toBe(second)
+		expect((await client.put(`/Groups/${second}`, { schemas: [GROUP_SCHEMA], displayName: 'Second, renamed' })).body.members).toEqual([expect.objectContaining({ value: user })])
 		// A group naming someone who is not a user here changes nothing at all.
 		const unknown = await client.patch(`/Groups/${first}`, { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: user }, { value: 'nosuchmember' }] }] })
 		expect(unknown.status).toBe(400)
