@@ -25,6 +25,13 @@ export const AUDIT_ACTIONS = {
 	'sso.configured': 'Set up single sign-on',
 	'sso.updated': 'Changed single sign-on',
 	'sso.member_joined': 'Joined through single sign-on',
+	'scim.token_created': 'Created a SCIM token',
+	'scim.token_revoked': 'Revoked a SCIM token',
+	'member.provisioned': 'Provisioned a member',
+	'member.profile_changed': 'Changed a member’s name or email address',
+	'member.external_id_changed': 'Linked a member to the identity provider',
+	'department.renamed': 'Renamed a department',
+	'department.deleted': 'Deleted a department',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS
