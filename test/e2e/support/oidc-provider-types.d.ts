@@ -19,6 +19,7 @@ declare module 'oidc-provider' {
 		cookies: { keys: string[] }
 		claims: Record<string, string[]>
 		conformIdTokenClaims: boolean
+		ttl: Record<string, number>
 		findAccount: (ctx: Context, id: string) => Account | Promise<Account>
 	}
 

@@ -50,6 +50,8 @@ export async function startTestProvider({ port, redirectUris }: { port: number; 
 		claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
 		// Entra ID, Okta and Google put the person's claims in the ID token the app reads.
 		conformIdTokenClaims: false,
+		// Lifetimes in seconds, set so the provider does not warn about its defaults.
+		ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
 		findAccount: (_ctx, id) => {
 			const email = (people.get(id) ?? id).toLowerCase()
 			return {
