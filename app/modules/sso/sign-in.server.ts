@@ -15,7 +15,7 @@ import { fallbackName, verifiedEmailFrom } from './claims.ts'
 import { findConnectionForEmail } from './connections.server.ts'
 import { domainOfEmail } from './domains.ts'
 import { SSO_MESSAGES } from './messages.ts'
-import { isUnreachable, providerConfiguration, ProviderUnavailableError } from './provider.server.ts'
+import { isUnreachable, type ProviderConnection, providerConfiguration, ProviderUnavailableError } from './provider.server.ts'
 
 /** The cookie that ties the provider's redirect back to the browser that started the sign-in. */
 export const SSO_STATE_COOKIE = 'bulwark_sso_state'
@@ -83,7 +83,7 @@ export async function startSsoSignIn({ email, redirectTo, origin }: { email: str
 	return { status: 'redirect', url: url.href, setCookie: stateCookie(state, SIGN_IN_TTL_MS / 1000) }
 }
 
-async function providerConfigurationOrRefusal(connection: Parameters<typeof providerConfiguration>[0]) {
+async function providerConfigurationOrRefusal(connection: ProviderConnection) {
 	try {
 		return await providerConfiguration(connection)
 	} catch (error) {
@@ -108,7 +108,6 @@ async function consumeSignIn(state: string) {
 			organisation: {
 				select: {
 					slug: true,
-					name: true,
 					ssoConnection: {
 						select: { id: true, issuer: true, clientId: true, clientSecretEncrypted: true, updatedAt: true, enabled: true, defaultRole: true },
 					},
@@ -123,7 +122,7 @@ async function consumeSignIn(state: string) {
 
 /** The answer the provider's redirect carries, checked by openid-client: state, PKCE, the ID token's signature, issuer, audience, expiry and nonce. */
 async function exchangeCode(
-	connection: Parameters<typeof providerConfiguration>[0],
+	connection: ProviderConnection,
 	{ callbackUrl, state, nonce, codeVerifier }: { callbackUrl: URL; state: string; nonce: string; codeVerifier: string },
 ) {
 	const configuration = await providerConfigurationOrRefusal(connection)
