@@ -3,7 +3,7 @@ import { parse, serialize } from 'cookie'
 import * as oidc from 'openid-client'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
-import { hashPassword } from '#app/modules/auth/password.server.ts'
+import { hashUnknownPassword } from '#app/modules/auth/password.server.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { describeWait, type RateLimitPolicy } from '#app/modules/rate-limit/rate-limit.ts'
@@ -141,9 +141,6 @@ async function exchangeCode(
 	}
 }
 
-// An account that single sign-on creates has no password anyone knows: the hash of a random one.
-const unusablePasswordHash = () => hashPassword(`${generateToken()}${generateToken()}`)
-
 interface Identity {
 	organisationId: string
 	issuer: string
@@ -165,7 +162,7 @@ async function linkIdentity(tx: Prisma.TransactionClient, { organisationId, issu
 	// Only an account this organisation already took in may be linked: a provider that vouches
 	// for an address does not make a stranger's account its own (decision 026).
 	if (existing && existing.memberships.length === 0) throw refusal(SSO_MESSAGES.accountNotMember, 409)
-	const userId = existing?.id ?? (await tx.user.create({ data: { email, name, passwordHash: await unusablePasswordHash() }, select: { id: true } })).id
+	const userId = existing?.id ?? (await tx.user.create({ data: { email, name, passwordHash: await hashUnknownPassword() }, select: { id: true } })).id
 	await tx.ssoIdentity.create({ data: { organisationId, issuer, subject, userId }, select: { id: true } })
 	return { userId, newAccount: !existing }
 }
