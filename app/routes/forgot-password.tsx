@@ -33,7 +33,7 @@ export default function ForgotPasswordPage() {
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const [form, fields] = useSchemaForm(ForgotPasswordSchema, { id: 'forgot-password', lastResult: actionData?.result })
-	const notice = actionData && 'notice' in actionData ? actionData.notice : null
+	const notice = actionData && 'notice' in actionData && typeof actionData.notice === 'string' ? actionData.notice : null
 	return (
 		<div className="card narrow">
 			<h1>Forgot your password?</h1>

@@ -50,7 +50,7 @@ export default function SignupPage() {
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const [form, fields] = useSchemaForm(SignupSchema, { id: 'signup', lastResult: actionData?.result })
-	if (actionData && 'sentTo' in actionData) {
+	if (actionData && 'sentTo' in actionData && typeof actionData.sentTo === 'string') {
 		return (
 			<div className="card narrow">
 				<h1>Check your inbox</h1>

@@ -4,7 +4,7 @@ import { ACCOUNT_EMAIL_POLICY, rateLimited } from '#app/modules/rate-limit/rate-
 import { takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
-import { verificationEmail } from './account-messages.ts'
+import { verificationEmail } from './account-emails.server.ts'
 import { claimAccountToken, issueAccountToken, verifyEmailUrl } from './account-tokens.server.ts'
 
 type Db = Prisma.TransactionClient | typeof prisma

@@ -3,7 +3,7 @@ import { ACCOUNT_EMAIL_POLICY, rateLimited, RESET_REQUEST_POLICY } from '#app/mo
 import { loginRateLimitKeys, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
-import { passwordChangedEmail, passwordResetEmail } from './account-messages.ts'
+import { passwordChangedEmail, passwordResetEmail } from './account-emails.server.ts'
 import { claimAccountToken, issueAccountToken, resetPasswordUrl } from './account-tokens.server.ts'
 import { markEmailVerified } from './email-verification.server.ts'
 import { hashPassword } from './password.server.ts'
