@@ -4,8 +4,11 @@ import { useTokenOutOfAddress } from '#app/components/auth/token-from-address.ts
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ACCOUNT_MESSAGES } from '#app/modules/auth/account-messages.ts'
 import { findOpenAccountToken } from '#app/modules/auth/account-tokens.server.ts'
+import { keepOutOfCaches } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Confirm your email address · Bulwark' }]
+
+export const headers = keepOutOfCaches
 
 /** The emailed link: read only, so a mail scanner that opens it confirms nothing. The button does. */
 export async function loader({ params }: LoaderFunctionArgs) {
