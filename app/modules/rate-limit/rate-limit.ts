@@ -37,6 +37,13 @@ export const ACCOUNT_EMAIL_POLICY: RateLimitPolicy = { limit: 3, windowMs: HOUR_
 /** Password-reset requests: 20 an hour per IP address, so one client cannot walk a list of addresses. */
 export const RESET_REQUEST_POLICY: RateLimitPolicy = { limit: 20, windowMs: HOUR_MS }
 
+/**
+ * Requests to the SCIM endpoints with a wrong, expired or revoked token: 20 per 15 minutes per IP
+ * address. A token has 160 random bits, so this is not about guessing one: it keeps a
+ * misconfigured or hostile client from making every request cost a lookup.
+ */
+export const SCIM_TOKEN_FAILURE_POLICY: RateLimitPolicy = { limit: 20, windowMs: 15 * 60 * 1000 }
+
 /** The longest window of any policy: a bucket older than this is closed whatever its policy. */
 export const LONGEST_WINDOW_MS = HOUR_MS
 
