@@ -192,6 +192,8 @@ describe('resetting through the link', () => {
 		const weak = expectData(await resetPassword({ token, password: 'Password2024!', confirmPassword: 'Password2024!' }), 400)
 		expect(weak.data.result.error.password.join(' ')).toMatch(/common passwords/)
 		expect(JSON.stringify(weak.data)).not.toContain('Password2024!')
+		// The form shown again keeps the token, so the person can try another password.
+		expect(weak.data.result.initialValue.token).toBe(token)
 		const mismatched = expectData(await resetPassword({ token, password: NEW_PASSWORD, confirmPassword: `${NEW_PASSWORD}!` }), 400)
 		expect(mismatched.data.result.error.confirmPassword).toEqual(['The two passwords do not match'])
 		expectRedirect(await resetPassword({ token, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }), '/login')
