@@ -1,0 +1,207 @@
+import { decodeBase32IgnorePadding } from '@oslojs/encoding'
+import { parse } from 'cookie'
+import { describe, expect, test } from 'vitest'
+import { LOGIN_CHALLENGE_COOKIE } from '#app/modules/auth/mfa/login-challenge.server.ts'
+import { totpCodeForStep, totpStepAt } from '#app/modules/auth/mfa/totp.ts'
+import { LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { action as loginAction } from '#app/routes/login.tsx'
+import { action as secondFactorAction, loader as secondFactorLoader } from '#app/routes/login_.second-factor.tsx'
+import { action as securityAction, loader as securityLoader } from '#app/routes/settings_.security.tsx'
+import { action as totpAction, loader as totpLoader } from '#app/routes/settings_.security.totp.tsx'
+import { prisma } from '#app/utils/db.server.ts'
+import {
+	createSessionCookie,
+	createUser,
+	expectData,
+	expectRedirect,
+	getRequest,
+	headersOf,
+	postRequest,
+	routeContext,
+	sessionCookieFrom,
+	type TestUser,
+	thrownBy,
+	uniqueIp,
+} from '#tests/fixtures/users.ts'
+
+const args = (request: Request, ip = uniqueIp()) => ({ request, params: {}, context: routeContext(ip) })
+
+/** The pending log-in's cookie a response sets, as a request Cookie header. */
+function challengeCookieFrom(result: unknown) {
+	const line = headersOf(result)
+		.getSetCookie()
+		.find((cookie) => cookie.startsWith(`${LOGIN_CHALLENGE_COOKIE}=`))
+	const token = line ? parse(line)[LOGIN_CHALLENGE_COOKIE] : undefined
+	return token ? `${LOGIN_CHALLENGE_COOKIE}=${token}` : null
+}
+
+const sessionCount = (userId: string) => prisma.session.count({ where: { userId } })
+
+/** Sets up an authenticator app through the settings pages as the user would; returns its key and the recovery codes shown. */
+async function enrolTotp(user: TestUser) {
+	const { cookie } = await createSessionCookie(user.id)
+	expectRedirect(await totpAction(args(postRequest('/settings/security/totp', { intent: 'start' }, { cookie }))), '/settings/security/totp')
+	const page = await totpLoader(args(getRequest('/settings/security/totp', { cookie })))
+	const secret = page.enrolment!.secret
+	const key = decodeBase32IgnorePadding(secret.replace(/ /g, ''))
+	const confirmed = await totpAction(
+		args(postRequest('/settings/security/totp', { intent: 'confirm', code: totpCodeForStep(key, totpStepAt(new Date())) }, { cookie })),
+	)
+	const { recoveryCodes } = confirmed as { recoveryCodes: string[] }
+	return { key, secret, recoveryCodes, cookie }
+}
+
+/** The password step: answers with a redirect to the second factor and the pending log-in's cookie. */
+async function passwordStep(user: TestUser, ip = uniqueIp()) {
+	const response = expectRedirect(await loginAction(args(postRequest('/login', { email: user.email, password: user.password }), ip)), '/login/second-factor')
+	expect(sessionCookieFrom(response)).toBeNull()
+	const cookie = challengeCookieFrom(response)
+	expect(cookie).not.toBeNull()
+	return cookie!
+}
+
+function secondFactor(cookie: string, fields: Record<string, string>, ip = uniqueIp()) {
+	return secondFactorAction(args(postRequest('/login/second-factor', fields, { cookie }), ip))
+}
+
+/** A code the app would show in the next step: the current step's was used up by the enrolment. */
+const nextCode = (key: Uint8Array) => totpCodeForStep(key, totpStepAt(new Date()) + 1)
+
+describe('TOTP enrolment', () => {
+	test('shows a QR code and the key as text, keeps the secret encrypted, and turns on with a right code, giving ten recovery codes once', async () => {
+		const user = await createUser({ prefix: 'totp-enrol' })
+		const { cookie } = await createSessionCookie(user.id)
+		expectRedirect(await totpAction(args(postRequest('/settings/security/totp', { intent: 'start' }, { cookie }))))
+		const page = await totpLoader(args(getRequest('/settings/security/totp', { cookie })))
+		expect(page.enrolment!.qrCodeDataUrl).toMatch(/^data:image\/svg\+xml;base64,/)
+		const secret = page.enrolment!.secret.replace(/ /g, '')
+		expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+
+		const stored = await prisma.totpCredential.findUniqueOrThrow({ where: { userId: user.id } })
+		expect(stored.confirmedAt).toBeNull()
+		expect(stored.secretCiphertext).not.toContain(secret)
+		expect(stored.secretCiphertext.startsWith('v1.')).toBe(true)
+
+		const key = decodeBase32IgnorePadding(secret)
+		const wrong = expectData(await totpAction(args(postRequest('/settings/security/totp', { intent: 'confirm', code: '000000' }, { cookie }))), 400)
+		expect(wrong.data.result.error.code[0]).toMatch(/not right/)
+
+		const confirmed = (await totpAction(
+			args(postRequest('/settings/security/totp', { intent: 'confirm', code: totpCodeForStep(key, totpStepAt(new Date())) }, { cookie })),
+		)) as { recoveryCodes: string[] }
+		expect(confirmed.recoveryCodes).toHaveLength(10)
+		expect(new Set(confirmed.recoveryCodes).size).toBe(10)
+		const rows = await prisma.recoveryCode.findMany({ where: { userId: user.id }, select: { codeHash: true } })
+		expect(rows).toHaveLength(10)
+		for (const code of confirmed.recoveryCodes) expect(rows.some((row) => row.codeHash.includes(code.replace(/-/g, '')))).toBe(false)
+
+		const security = await securityLoader(args(getRequest('/settings/security', { cookie })))
+		expect(security).toMatchObject({ totp: true, hasFactor: true, recoveryCodesLeft: 10 })
+		expect(security.events.map((event) => event.what)).toEqual(expect.arrayContaining(['Authenticator app turned on', 'New recovery codes created']))
+	})
+})
+
+describe('log-in with a second factor', () => {
+	test('a right password creates no session; the second factor does, and the pending log-in is used up', async () => {
+		const user = await createUser({ prefix: 'totp-login' })
+		const { key } = await enrolTotp(user)
+		await prisma.session.deleteMany({ where: { userId: user.id } })
+
+		const challenge = await passwordStep(user)
+		expect(await sessionCount(user.id)).toBe(0)
+		expect(await secondFactorLoader(args(getRequest('/login/second-factor', { cookie: challenge })))).toEqual({ totp: true, passkeys: false })
+
+		const wrong = expectData(await secondFactor(challenge, { intent: 'totp', code: '123456' === nextCode(key) ? '654321' : '123456' }), 400)
+		expect(wrong.data.result.error.code[0]).toMatch(/not right/)
+		expect(await sessionCount(user.id)).toBe(0)
+
+		const done = expectRedirect(await secondFactor(challenge, { intent: 'totp', code: nextCode(key) }), '/dashboard')
+		expect(sessionCookieFrom(done)).not.toBeNull()
+		expect(await sessionCount(user.id)).toBe(1)
+		expect(headersOf(done).getSetCookie().some((line) => line.startsWith(`${LOGIN_CHALLENGE_COOKIE}=;`))).toBe(true)
+
+		// The same cookie cannot start a second session.
+		expectRedirect(await thrownBy(secondFactorLoader(args(getRequest('/login/second-factor', { cookie: challenge })))), '/login')
+		expectRedirect(await thrownBy(secondFactor(challenge, { intent: 'totp', code: nextCode(key) })), '/login')
+		expect(await sessionCount(user.id)).toBe(1)
+	})
+
+	test('a code already used is refused in a new log-in (replay)', async () => {
+		const user = await createUser({ prefix: 'totp-replay' })
+		const { key } = await enrolTotp(user)
+		const code = nextCode(key)
+		expectRedirect(await secondFactor(await passwordStep(user), { intent: 'totp', code }), '/dashboard')
+		const replay = expectData(await secondFactor(await passwordStep(user), { intent: 'totp', code }), 400)
+		expect(replay.data.result.error.code[0]).toMatch(/already used/)
+	})
+
+	test('a pending log-in takes five wrong codes, then the password must be entered again', async () => {
+		const user = await createUser({ prefix: 'totp-five' })
+		const { key } = await enrolTotp(user)
+		const challenge = await passwordStep(user)
+		const wrongCode = nextCode(key) === '111111' ? '222222' : '111111'
+		for (let attempt = 1; attempt < 5; attempt++) expectData(await secondFactor(challenge, { intent: 'totp', code: wrongCode }), 400)
+		expectRedirect(await secondFactor(challenge, { intent: 'totp', code: wrongCode }), '/login')
+		expectRedirect(await thrownBy(secondFactor(challenge, { intent: 'totp', code: nextCode(key) })), '/login')
+		// Only the session the enrolment used.
+		expect(await sessionCount(user.id)).toBe(1)
+	})
+
+	test('wrong codes are limited per account like passwords: past the limit even the right code waits (429)', async () => {
+		const user = await createUser({ prefix: 'totp-limit' })
+		const { key } = await enrolTotp(user)
+		const wrongCode = nextCode(key) === '111111' ? '222222' : '111111'
+		// Two wrong codes per pending log-in, each from its own address: the account's limit is what refuses.
+		let wrong = 0
+		while (wrong < LOGIN_FAILURE_POLICY.limit) {
+			const challenge = await passwordStep(user)
+			expectData(await secondFactor(challenge, { intent: 'totp', code: wrongCode }), 400)
+			expectData(await secondFactor(challenge, { intent: 'totp', code: wrongCode }), 400)
+			wrong += 2
+		}
+		const refused = expectData(await secondFactor(await passwordStep(user), { intent: 'totp', code: nextCode(key) }), 429)
+		expect(Number(headersOf(refused).get('Retry-After'))).toBeGreaterThan(0)
+		expect(await sessionCount(user.id)).toBe(1)
+	})
+
+	test('a recovery code logs in once; the same code is refused the second time', async () => {
+		const user = await createUser({ prefix: 'recovery' })
+		const { recoveryCodes } = await enrolTotp(user)
+		const code = recoveryCodes[3]!
+		// Typed in capitals with spaces, as people do.
+		expectRedirect(await secondFactor(await passwordStep(user), { intent: 'recovery', code: code.toUpperCase().replace(/-/g, ' ') }), '/dashboard')
+		expect(await prisma.recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } })).toBe(1)
+
+		const again = expectData(await secondFactor(await passwordStep(user), { intent: 'recovery', code }), 400)
+		expect(again.data.result.error.code[0]).toMatch(/already used/)
+		expect(await prisma.securityEvent.count({ where: { userId: user.id, action: 'recovery_code.used' } })).toBe(1)
+	})
+
+	test('new recovery codes need the current password and void the old ones', async () => {
+		const user = await createUser({ prefix: 'regenerate' })
+		const { recoveryCodes, cookie } = await enrolTotp(user)
+		const wrong = expectData(await securityAction(args(postRequest('/settings/security', { intent: 'regenerate-codes', password: 'not my password at all' }, { cookie }))), 400)
+		expect(wrong.data.result.error.password).toEqual(['Your current password is not correct.'])
+		const fresh = (await securityAction(args(postRequest('/settings/security', { intent: 'regenerate-codes', password: user.password }, { cookie })))) as {
+			recoveryCodes: string[]
+		}
+		expect(fresh.recoveryCodes).toHaveLength(10)
+		expectData(await secondFactor(await passwordStep(user), { intent: 'recovery', code: recoveryCodes[0]! }), 400)
+		expectRedirect(await secondFactor(await passwordStep(user), { intent: 'recovery', code: fresh.recoveryCodes[0]! }), '/dashboard')
+	})
+
+	test('turning the authenticator app off needs the current password; log-in then asks for none', async () => {
+		const user = await createUser({ prefix: 'totp-off' })
+		const { cookie } = await enrolTotp(user)
+		expectRedirect(await securityAction(args(postRequest('/settings/security', { intent: 'disable-totp', password: user.password }, { cookie }))), '/settings/security')
+		expect(await prisma.totpCredential.count({ where: { userId: user.id } })).toBe(0)
+		expectRedirect(await loginAction(args(postRequest('/login', { email: user.email, password: user.password }))), '/dashboard')
+	})
+
+	test('an account without a second factor logs in with the password alone', async () => {
+		const user = await createUser({ prefix: 'no-factor' })
+		const response = expectRedirect(await loginAction(args(postRequest('/login', { email: user.email, password: user.password }))), '/dashboard')
+		expect(sessionCookieFrom(response)).not.toBeNull()
+		expect(challengeCookieFrom(response)).toBeNull()
+	})
+})
