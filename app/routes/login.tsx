@@ -3,6 +3,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
+import { PasskeySignInButton } from '#app/components/passkeys.tsx'
 import { requireAnonymous, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { continueAfterPassword } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
@@ -63,6 +64,9 @@ export default function LoginPage() {
 					Log in
 				</button>
 			</Form>
+			<PasskeySignInButton action="/login/passkey" fields={{ redirectTo: searchParams.get('redirectTo') ?? '' }} className="button-secondary passkey-sign-in">
+				Sign in with a passkey
+			</PasskeySignInButton>
 			<p>
 				New here? <Link to={`/signup?${searchParams}`}>Create an account</Link>
 			</p>

@@ -3,12 +3,14 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
+import { PasskeySignInButton } from '#app/components/passkeys.tsx'
 import { requireAnonymous } from '#app/modules/auth/auth.server.ts'
 import { secondFactorsOf } from '#app/modules/auth/mfa/factors.server.ts'
 import { blankChallengeCookie, checkSecondFactor, completeLogin, requirePendingLogin } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { MFA_MESSAGES } from '#app/modules/auth/mfa/messages.ts'
 import { redeemRecoveryCode } from '#app/modules/auth/mfa/recovery-codes.server.ts'
-import { RecoveryLoginSchema, TotpLoginSchema } from '#app/modules/auth/mfa/schemas.ts'
+import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from '#app/modules/auth/mfa/passkeys.server.ts'
+import { PasskeyLoginSchema, RecoveryLoginSchema, TotpLoginSchema } from '#app/modules/auth/mfa/schemas.ts'
 import { verifyTotpCode } from '#app/modules/auth/mfa/totp.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
@@ -30,8 +32,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	// Read (within its bounds) before anything else, so a hostile body is refused even without a pending log-in.
 	const formData = await readForm(request)
 	const challenge = await requirePendingLogin(request)
-	const intent = readIntent(formData, ['totp', 'recovery'])
+	const intent = readIntent(formData, ['totp', 'recovery', 'options', 'passkey'])
 	const { user } = challenge
+	if (intent === 'options') return { options: await passkeyAuthenticationOptions(request, challenge) }
+	if (intent === 'passkey') {
+		const passkey = parseSubmission(formData, PasskeyLoginSchema)
+		if (passkey.status !== 'success') return data({ message: MFA_MESSAGES.passkeyRefused }, { status: 400 })
+		const checked = await checkSecondFactor({ id: challenge.id, userId: user.id }, context.clientIp, async () => {
+			const verified = await verifyPasskeyAssertion(request, challenge, passkey.value.response)
+			return verified.status === 'ok'
+		})
+		if (checked.status === 'rate-limited') return data({ message: checked.message }, { status: 429, headers: { 'Retry-After': String(checked.retryAfterSeconds) } })
+		if (checked.status === 'expired') return redirectWithFlash('/login', { type: 'error', message: checked.message }, { headers: { 'Set-Cookie': blankChallengeCookie() } })
+		if (checked.status === 'invalid') return data({ message: MFA_MESSAGES.passkeyRefused }, { status: 400 })
+		return completeLogin(request, user.id, challenge.redirectTo ?? '/dashboard')
+	}
 	const submission = intent === 'totp' ? parseSubmission(formData, TotpLoginSchema) : parseSubmission(formData, RecoveryLoginSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['code'] }), form: intent }, { status: 400 })
 	const code = submission.value.code
@@ -50,12 +65,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SecondFactorPage() {
-	const { totp } = useLoaderData<typeof loader>()
+	const { totp, passkeys } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const formOf = (intent: 'totp' | 'recovery') => (actionData && 'form' in actionData && actionData.form === intent ? actionData.result : undefined)
+	const formOf = (intent: 'totp' | 'recovery') => (actionData && 'form' in actionData && 'result' in actionData && actionData.form === intent ? actionData.result : undefined)
 	// A refusal by the rate limit belongs to no one form.
-	const pageErrors = actionData && !('form' in actionData) ? actionData.result.error?.[''] : null
+	const pageErrors = actionData && 'result' in actionData && !('form' in actionData) ? actionData.result.error?.[''] : null
 	const [totpForm, totpFields] = useSchemaForm(TotpLoginSchema, { id: 'totp-login', lastResult: formOf('totp') })
 	const [recoveryForm, recoveryFields] = useSchemaForm(RecoveryLoginSchema, { id: 'recovery-login', lastResult: formOf('recovery') })
 	const submitting = navigation.state === 'submitting'
@@ -67,6 +82,11 @@ export default function SecondFactorPage() {
 				<p role="alert" className="form-error">
 					{pageErrors.join(' ')}
 				</p>
+			) : null}
+			{passkeys ? (
+				<PasskeySignInButton action="/login/second-factor" className={totp ? 'button-secondary' : undefined}>
+					Use your passkey
+				</PasskeySignInButton>
 			) : null}
 			{totp ? (
 				<Form method="POST" {...getFormProps(totpForm)}>

@@ -5,25 +5,19 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
 import { RecoveryCodesNotice } from '#app/components/recovery-codes.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
-import { SECURITY_SETTINGS_PATH } from '#app/modules/auth/mfa/login-challenge.server.ts'
+import { continueAfterSetUp, SECURITY_SETTINGS_PATH } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { MFA_MESSAGES } from '#app/modules/auth/mfa/messages.ts'
 import { ConfirmTotpSchema } from '#app/modules/auth/mfa/schemas.ts'
 import { confirmTotpEnrolment, describeTotpEnrolment, startTotpEnrolment } from '#app/modules/auth/mfa/totp.server.ts'
-import { RedirectToSchema } from '#app/modules/auth/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Set up an authenticator app · Bulwark' }]
 
-/** Where the member goes once set up: back to the page that sent them, else the security settings. */
-function continueTo(request: Request) {
-	return RedirectToSchema.parse(new URL(request.url).searchParams.get('redirectTo') ?? undefined) ?? SECURITY_SETTINGS_PATH
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
 	const session = await requireSession(request)
 	const enrolment = await describeTotpEnrolment(session.user)
-	return { enrolment, continueTo: continueTo(request) }
+	return { enrolment, continueTo: continueAfterSetUp(request) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	const confirmed = await confirmTotpEnrolment(session.user, submission.value.code)
 	if (confirmed.status === 'missing') return data({ result: submission.reply({ formErrors: [MFA_MESSAGES.totpSetupMissing], hideFields: ['code'] }) }, { status: 400 })
 	if (confirmed.status === 'invalid') return data({ result: submission.reply({ fieldErrors: { code: [MFA_MESSAGES.wrongTotpCode] }, hideFields: ['code'] }) }, { status: 400 })
-	if (!confirmed.recoveryCodes) return redirectWithFlash(continueTo(request), { type: 'success', message: 'Your authenticator app is set up.' })
+	if (!confirmed.recoveryCodes) return redirectWithFlash(continueAfterSetUp(request), { type: 'success', message: MFA_MESSAGES.totpOn })
 	return { recoveryCodes: confirmed.recoveryCodes }
 }
 

@@ -1,13 +1,15 @@
 import { redirect } from '@remix-run/node'
 import { parse, serialize } from 'cookie'
-import { beforeThisAttempt, describeWait, LOGIN_FAILURE_POLICY, loginWait } from '#app/modules/rate-limit/rate-limit.ts'
+import { beforeThisAttempt, describeWait, LOGIN_FAILURE_POLICY, loginWait, retryAfterSeconds } from '#app/modules/rate-limit/rate-limit.ts'
 import { recordAttempt, refundAttempt, resetRateLimit } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { createSessionCookie } from '../auth.server.ts'
+import { RedirectToSchema } from '../schemas.ts'
 import { generateToken, hashToken } from '../session-token.server.ts'
 import { hasSecondFactor, organisationsRequiringMfa } from './factors.server.ts'
 import { MFA_MESSAGES } from './messages.ts'
+import type { PasskeyAssertionResult } from './passkeys.server.ts'
 
 // A log-in between the password and the second factor lives in a LoginChallenge row, not in a
 // session (decision 025): the cookie holds a random token whose hash is the row's id, for 10
@@ -63,6 +65,11 @@ export async function requirePendingLogin(request: Request) {
 	const challenge = await readLoginChallenge(request)
 	if (!challenge?.user) throw redirect('/login', { headers: { 'Set-Cookie': blankChallengeCookie() } })
 	return { ...challenge, user: challenge.user }
+}
+
+/** Where a member goes once a factor is set up: back to the page that sent them (`?redirectTo=`), else the security settings. */
+export function continueAfterSetUp(request: Request) {
+	return RedirectToSchema.parse(new URL(request.url).searchParams.get('redirectTo') ?? undefined) ?? SECURITY_SETTINGS_PATH
 }
 
 /** Where a member goes first when an organisation of theirs requires a factor they do not have yet. */
@@ -131,4 +138,29 @@ export async function checkSecondFactor(
 	if (used.count !== 1) return { status: 'expired', message: MFA_MESSAGES.loginExpired }
 	await Promise.all([resetRateLimit(accountKey), refundAttempt(ipKey)])
 	return { status: 'ok' }
+}
+
+/**
+ * A password-less passkey sign-in: no account is named beforehand, so failures count against
+ * the address only (a passkey's signature cannot be guessed; this bounds the work a client makes).
+ * The challenge is used up by exactly one success.
+ */
+export async function checkPasswordlessPasskey(
+	challenge: { id: string },
+	ip: string,
+	check: () => Promise<PasskeyAssertionResult>,
+	now = new Date(),
+): Promise<PasskeyAssertionResult | Extract<SecondFactorResult, { status: 'expired' | 'rate-limited' }>> {
+	const { ipKey } = secondFactorKeys('', ip)
+	const [address] = await recordAttempt([ipKey], LOGIN_FAILURE_POLICY, now)
+	const wait = address ? retryAfterSeconds(beforeThisAttempt(address), now, LOGIN_FAILURE_POLICY) : 0
+	if (wait > 0) {
+		return { status: 'rate-limited', retryAfterSeconds: wait, message: `Too many failed sign-ins. For your security, wait ${describeWait(wait)} and try again.` }
+	}
+	const checked = await check()
+	if (checked.status !== 'ok') return checked
+	const used = await prisma.loginChallenge.deleteMany({ where: { id: challenge.id, userId: null, expiresAt: { gt: now } } })
+	if (used.count !== 1) return { status: 'expired', message: MFA_MESSAGES.loginExpired }
+	await refundAttempt(ipKey)
+	return checked
 }

@@ -13,6 +13,12 @@ export const MFA_MESSAGES = {
 	wrongPassword: 'Your current password is not correct.',
 	lastFactorRequired: 'An organisation you belong to requires a second factor, so you cannot remove your last one. Add another first.',
 	ownFactorFirst: 'Set up a second factor for your own account first (Account settings → Security), so the rule does not lock you out.',
+	totpOn: 'Your authenticator app is set up.',
+	totpOff: 'Your authenticator app is turned off.',
+	passkeyAdded: (name: string) => `Passkey "${name}" added.`,
+	passkeyRenamed: (name: string) => `Passkey renamed to "${name}".`,
+	passkeyRemoved: (name: string) => `Passkey "${name}" removed.`,
+	passkeyMissing: 'That passkey is not on your account (any more).',
 	mfaRequiredBy: (organisation: string) => `${organisation} requires a second factor. Set up an authenticator app or a passkey to continue.`,
 } as const
 

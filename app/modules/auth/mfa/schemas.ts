@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { setByPage } from '#app/utils/form-fields.ts'
-import { PASSWORD_MAX_LENGTH, PlainTextSchema } from '../schemas.ts'
+import { PASSWORD_MAX_LENGTH, PlainTextSchema, RedirectToSchema } from '../schemas.ts'
 
 /** Six digits as the app shows them; a space in the middle ("123 456") is forgiven. */
 const TotpCode = z
@@ -45,8 +45,8 @@ const PasskeyId = setByPage(z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/, 'That pa
 export const TotpLoginSchema = z.object({ intent: z.literal('totp'), code: TotpCode })
 export const RecoveryLoginSchema = z.object({ intent: z.literal('recovery'), code: RecoveryCode })
 export const PasskeyLoginSchema = z.object({ intent: z.literal('passkey'), response: WebAuthnResponse })
-/** The first step of a passkey ceremony: the server's options for the browser. */
-export const PasskeyOptionsSchema = z.object({ intent: z.literal('options') })
+/** The first step of a password-less passkey sign-in: the server's options for the browser. */
+export const PasskeyOptionsSchema = z.object({ intent: z.literal('options'), redirectTo: RedirectToSchema })
 
 export const ConfirmTotpSchema = z.object({ intent: z.literal('confirm'), code: TotpCode })
 

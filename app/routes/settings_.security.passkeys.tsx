@@ -1,0 +1,37 @@
+import { type ActionFunctionArgs, data, redirect } from '@remix-run/node'
+import { requireSession } from '#app/modules/auth/auth.server.ts'
+import { continueAfterSetUp, SECURITY_SETTINGS_PATH } from '#app/modules/auth/mfa/login-challenge.server.ts'
+import { MFA_MESSAGES } from '#app/modules/auth/mfa/messages.ts'
+import { passkeyRegistrationOptions, registerPasskey } from '#app/modules/auth/mfa/passkeys.server.ts'
+import { RegisterPasskeySchema } from '#app/modules/auth/mfa/schemas.ts'
+import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
+
+// Adding a passkey from Account settings → Security (AddPasskeyForm): `options` answers the
+// WebAuthn creation options and keeps their challenge; `register` checks the browser's answer.
+
+export function loader() {
+	return redirect(SECURITY_SETTINGS_PATH)
+}
+
+const REFUSALS = {
+	expired: MFA_MESSAGES.registrationExpired,
+	refused: MFA_MESSAGES.passkeyRefused,
+	duplicate: MFA_MESSAGES.passkeyAlreadyRegistered,
+} as const
+
+export async function action({ request }: ActionFunctionArgs) {
+	const session = await requireSession(request)
+	const formData = await readForm(request)
+	const intent = readIntent(formData, ['options', 'register'])
+	if (intent === 'options') return { options: await passkeyRegistrationOptions(request, session.user) }
+	const submission = parseSubmission(formData, RegisterPasskeySchema)
+	if (submission.status !== 'success') {
+		const fieldErrors = Object.fromEntries(Object.entries(submission.error ?? {}).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])))
+		return data({ fieldErrors }, { status: 400 })
+	}
+	const registered = await registerPasskey(request, session.user, submission.value)
+	if (registered.status !== 'ok') return data({ message: REFUSALS[registered.status] }, { status: 400 })
+	if (registered.recoveryCodes) return { recoveryCodes: registered.recoveryCodes }
+	return redirectWithFlash(continueAfterSetUp(request), { type: 'success', message: MFA_MESSAGES.passkeyAdded(submission.value.name) })
+}
