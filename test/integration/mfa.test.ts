@@ -5,11 +5,15 @@ import { LOGIN_CHALLENGE_COOKIE } from '#app/modules/auth/mfa/login-challenge.se
 import { totpCodeForStep, totpStepAt } from '#app/modules/auth/mfa/totp.ts'
 import { LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { action as loginAction } from '#app/routes/login.tsx'
+import { loader as organisationLoader } from '#app/routes/org.$slug.tsx'
+import { action as policyAction, loader as policyLoader } from '#app/routes/org.$slug.security.tsx'
 import { action as secondFactorAction, loader as secondFactorLoader } from '#app/routes/login_.second-factor.tsx'
 import { action as securityAction, loader as securityLoader } from '#app/routes/settings_.security.tsx'
 import { action as totpAction, loader as totpLoader } from '#app/routes/settings_.security.totp.tsx'
 import { prisma } from '#app/utils/db.server.ts'
 import {
+	addMember,
+	createOrganisationWithAdmin,
 	createSessionCookie,
 	createUser,
 	expectData,
@@ -203,5 +207,65 @@ describe('log-in with a second factor', () => {
 		const response = expectRedirect(await loginAction(args(postRequest('/login', { email: user.email, password: user.password }))), '/dashboard')
 		expect(sessionCookieFrom(response)).not.toBeNull()
 		expect(challengeCookieFrom(response)).toBeNull()
+	})
+})
+
+describe('organisation MFA policy', () => {
+	const orgArgs = (slug: string, request: Request) => ({ request, params: { slug }, context: routeContext() })
+
+	test('an admin needs a factor of their own to require one; the change is audit-logged', async () => {
+		const { organisation, admin } = await createOrganisationWithAdmin({ prefix: 'mfa-policy' })
+		const { cookie } = await createSessionCookie(admin.id)
+		const refused = expectData(await policyAction(orgArgs(organisation.slug, postRequest(`/org/${organisation.slug}/security`, { requireMfa: 'on' }, { cookie }))), 400)
+		expect(refused.data.result.error[''][0]).toMatch(/your own account first/)
+
+		await enrolTotp(admin)
+		expectRedirect(await policyAction(orgArgs(organisation.slug, postRequest(`/org/${organisation.slug}/security`, { requireMfa: 'on' }, { cookie }))))
+		expect(await prisma.organisation.findUniqueOrThrow({ where: { id: organisation.id }, select: { requireMfa: true } })).toEqual({ requireMfa: true })
+		const audit = await prisma.auditEvent.findMany({ where: { organisationId: organisation.id, action: { startsWith: 'organisation.mfa' } }, select: { action: true, actorId: true } })
+		expect(audit).toEqual([{ action: 'organisation.mfa_required', actorId: admin.id }])
+
+		// A learner cannot change it.
+		const learner = await addMember(organisation.id)
+		await enrolTotp(learner.user)
+		const learnerCookie = (await createSessionCookie(learner.user.id)).cookie
+		expect(await thrownBy(policyAction(orgArgs(organisation.slug, postRequest(`/org/${organisation.slug}/security`, {}, { cookie: learnerCookie }))))).toMatchObject({ init: { status: 403 } })
+	})
+
+	test('a member without a factor is sent to set one up before any page of the organisation, and returns after', async () => {
+		const { organisation, admin } = await createOrganisationWithAdmin({ prefix: 'mfa-enforced' })
+		await enrolTotp(admin)
+		const adminCookie = (await createSessionCookie(admin.id)).cookie
+		const member = await addMember(organisation.id)
+		expect((await policyLoader(orgArgs(organisation.slug, getRequest(`/org/${organisation.slug}/security`, { cookie: adminCookie })))).membersWithoutFactor).toBe(1)
+		expectRedirect(await policyAction(orgArgs(organisation.slug, postRequest(`/org/${organisation.slug}/security`, { requireMfa: 'on' }, { cookie: adminCookie }))))
+
+		// At sign-in: the password alone leads to the security settings, with the way back.
+		const login = await loginAction(args(postRequest('/login', { email: member.user.email, password: member.user.password, redirectTo: `/org/${organisation.slug}` })))
+		const setUpPath = `/settings/security?${new URLSearchParams({ redirectTo: `/org/${organisation.slug}` })}`
+		expectRedirect(login, setUpPath)
+		const memberCookie = sessionCookieFrom(login)!.cookie
+
+		// Any page of the organisation sends them there too.
+		const gate = expectRedirect(await thrownBy(organisationLoader(orgArgs(organisation.slug, getRequest(`/org/${organisation.slug}`, { cookie: memberCookie })))), setUpPath)
+		expect(headersOf(gate).getSetCookie().some((line) => line.startsWith('bulwark_flash='))).toBe(true)
+		const security = await securityLoader(args(getRequest(setUpPath, { cookie: memberCookie })))
+		expect(security).toMatchObject({ hasFactor: false, requiredBy: [organisation.name], redirectTo: `/org/${organisation.slug}` })
+
+		// Set up: the organisation opens, and the last factor cannot be removed while the rule stands.
+		await enrolTotp(member.user)
+		const page = await organisationLoader(orgArgs(organisation.slug, getRequest(`/org/${organisation.slug}`, { cookie: memberCookie })))
+		expect(page.organisation).toEqual({ id: organisation.id, slug: organisation.slug, name: organisation.name })
+		const kept = expectData(await securityAction(args(postRequest('/settings/security', { intent: 'disable-totp', password: member.user.password }, { cookie: memberCookie }))), 400)
+		expect(kept.data.result.error[''][0]).toMatch(/cannot remove your last one/)
+		expect(await prisma.totpCredential.count({ where: { userId: member.user.id, confirmedAt: { not: null } } })).toBe(1)
+	})
+
+	test('a member of an organisation without the rule is not stopped', async () => {
+		const { organisation } = await createOrganisationWithAdmin({ prefix: 'mfa-optional' })
+		const member = await addMember(organisation.id)
+		const { cookie } = await createSessionCookie(member.user.id)
+		const page = await organisationLoader(orgArgs(organisation.slug, getRequest(`/org/${organisation.slug}`, { cookie })))
+		expect(page.organisation.slug).toBe(organisation.slug)
 	})
 })

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = {
 	'requirement.baseline_applied': 'Applied the training baseline',
 	'compliance.reminders_sent': 'Sent training reminders',
 	'compliance.statement_issued': 'Issued a compliance statement',
+	'organisation.mfa_required': 'Required a second factor of every member',
+	'organisation.mfa_optional': 'Stopped requiring a second factor',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

@@ -19,6 +19,10 @@ export const MFA_MESSAGES = {
 	passkeyRenamed: (name: string) => `Passkey renamed to "${name}".`,
 	passkeyRemoved: (name: string) => `Passkey "${name}" removed.`,
 	passkeyMissing: 'That passkey is not on your account (any more).',
+	policyOn: 'Every member now needs a second factor. Those without one are led to set it up at their next page.',
+	policyOff: 'A second factor is no longer required of members.',
+	membersWithoutFactor: (count: number) =>
+		count === 0 ? 'Every active member has a second factor.' : count === 1 ? '1 active member has no second factor yet.' : `${count} active members have no second factor yet.`,
 	mfaRequiredBy: (organisation: string) => `${organisation} requires a second factor. Set up an authenticator app or a passkey to continue.`,
 } as const
 
