@@ -102,6 +102,15 @@ describe('TOTP enrolment', () => {
 		const security = await securityLoader(args(getRequest('/settings/security', { cookie })))
 		expect(security).toMatchObject({ totp: true, hasFactor: true, recoveryCodesLeft: 10 })
 		expect(security.events.map((event) => event.what)).toEqual(expect.arrayContaining(['Authenticator app turned on', 'New recovery codes created']))
+
+		// Each change is announced to the owner: an account message, no organisation's.
+		const notices = await prisma.outboxMessage.findMany({ where: { to: user.email }, select: { kind: true, organisationId: true, subject: true, text: true } })
+		expect(notices.map((notice) => notice.subject).sort()).toEqual(['Authenticator app turned on for your Bulwark account', 'New recovery codes for your Bulwark account'])
+		for (const notice of notices) {
+			expect(notice).toMatchObject({ kind: 'ACCOUNT', organisationId: null })
+			expect(notice.text).toContain('If this was not you')
+			for (const code of confirmed.recoveryCodes) expect(notice.text).not.toContain(code)
+		}
 	})
 })
 
@@ -179,6 +188,7 @@ describe('log-in with a second factor', () => {
 		const again = expectData(await secondFactor(await passwordStep(user), { intent: 'recovery', code }), 400)
 		expect(again.data.result.error.code[0]).toMatch(/already used/)
 		expect(await prisma.securityEvent.count({ where: { userId: user.id, action: 'recovery_code.used' } })).toBe(1)
+		expect(await prisma.outboxMessage.count({ where: { to: user.email, subject: 'A recovery code was used to sign in to Bulwark' } })).toBe(1)
 	})
 
 	test('new recovery codes need the current password and void the old ones', async () => {
@@ -199,6 +209,7 @@ describe('log-in with a second factor', () => {
 		const { cookie } = await enrolTotp(user)
 		expectRedirect(await securityAction(args(postRequest('/settings/security', { intent: 'disable-totp', password: user.password }, { cookie }))), '/settings/security')
 		expect(await prisma.totpCredential.count({ where: { userId: user.id } })).toBe(0)
+		expect(await prisma.outboxMessage.count({ where: { to: user.email, kind: 'ACCOUNT', subject: 'Authenticator app turned off for your Bulwark account' } })).toBe(1)
 		expectRedirect(await loginAction(args(postRequest('/login', { email: user.email, password: user.password }))), '/dashboard')
 	})
 
