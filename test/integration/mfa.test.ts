@@ -7,7 +7,9 @@ import { LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { action as loginAction } from '#app/routes/login.tsx'
 import { loader as organisationLoader } from '#app/routes/org.$slug.tsx'
 import { action as policyAction, loader as policyLoader } from '#app/routes/org.$slug.security.tsx'
+import { action as passwordlessAction } from '#app/routes/login_.passkey.tsx'
 import { action as secondFactorAction, loader as secondFactorLoader } from '#app/routes/login_.second-factor.tsx'
+import { action as passkeySettingsAction } from '#app/routes/settings_.security.passkeys.tsx'
 import { action as securityAction, loader as securityLoader } from '#app/routes/settings_.security.tsx'
 import { action as totpAction, loader as totpLoader } from '#app/routes/settings_.security.totp.tsx'
 import { prisma } from '#app/utils/db.server.ts'
@@ -20,6 +22,7 @@ import {
 	expectRedirect,
 	getRequest,
 	headersOf,
+	isDataResult,
 	postRequest,
 	routeContext,
 	sessionCookieFrom,
@@ -27,6 +30,7 @@ import {
 	thrownBy,
 	uniqueIp,
 } from '#tests/fixtures/users.ts'
+import { createSoftwareAuthenticator } from '#tests/fixtures/software-authenticator.ts'
 
 const args = (request: Request, ip = uniqueIp()) => ({ request, params: {}, context: routeContext(ip) })
 
@@ -278,5 +282,131 @@ describe('organisation MFA policy', () => {
 		const { cookie } = await createSessionCookie(member.user.id)
 		const page = await organisationLoader(orgArgs(organisation.slug, getRequest(`/org/${organisation.slug}`, { cookie })))
 		expect(page.organisation.slug).toBe(organisation.slug)
+	})
+})
+
+describe('passkeys', () => {
+	type Authenticator = ReturnType<typeof createSoftwareAuthenticator>
+
+	/** Adds a passkey through Account settings as the browser component does: options, then the answer. */
+	async function addPasskey(user: TestUser, authenticator: Authenticator, name = 'Work laptop') {
+		const { cookie } = await createSessionCookie(user.id)
+		const { options } = (await passkeySettingsAction(args(postRequest('/settings/security/passkeys', { intent: 'options' }, { cookie })))) as {
+			options: { challenge: string; user: { id: string }; authenticatorSelection: { residentKey: string; userVerification: string } }
+		}
+		expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' })
+		const answer = JSON.stringify(authenticator.register(options))
+		return { cookie, result: await passkeySettingsAction(args(postRequest('/settings/security/passkeys', { intent: 'register', name, response: answer }, { cookie }))) }
+	}
+
+	/** Asks a WebAuthn ceremony's options of an action and signs them, returning the form to post. */
+	async function signedAnswer(post: (fields: Record<string, string>) => Promise<unknown>, authenticator: Authenticator) {
+		return { intent: 'passkey', response: JSON.stringify(authenticator.authenticate(await optionsFrom(post))) }
+	}
+
+	/** The WebAuthn options an action answers (plain, or with a cookie when it opens a pending log-in). */
+	async function optionsFrom(post: (fields: Record<string, string>) => Promise<unknown>) {
+		const reply = await post({ intent: 'options' })
+		return ((isDataResult(reply) ? reply.data : reply) as { options: { challenge: string } }).options
+	}
+
+	test('added in settings with a name (the first factor brings recovery codes), announced, then the second factor after a password', async () => {
+		const user = await createUser({ prefix: 'passkey' })
+		const authenticator = createSoftwareAuthenticator()
+		const { result } = await addPasskey(user, authenticator)
+		expect((result as { recoveryCodes: string[] }).recoveryCodes).toHaveLength(10)
+		const stored = await prisma.passkey.findMany({ where: { userId: user.id }, select: { id: true, name: true, counter: true } })
+		expect(stored).toEqual([{ id: authenticator.credentialId, name: 'Work laptop', counter: 0 }])
+		expect(await prisma.outboxMessage.count({ where: { to: user.email, kind: 'ACCOUNT', subject: 'A passkey was added to your Bulwark account' } })).toBe(1)
+		// Its challenge was used up: the same answer cannot add it again.
+		expect(await prisma.passkeyRegistration.count({ where: { userId: user.id } })).toBe(0)
+
+		const challenge = await passwordStep(user)
+		const post = (fields: Record<string, string>) => secondFactorAction(args(postRequest('/login/second-factor', fields, { cookie: challenge })))
+		const answer = await signedAnswer(post, authenticator)
+		const done = expectRedirect(await post(answer), '/dashboard')
+		expect(sessionCookieFrom(done)).not.toBeNull()
+		const used = await prisma.passkey.findUniqueOrThrow({ where: { id: authenticator.credentialId }, select: { counter: true, lastUsedAt: true } })
+		expect(used.counter).toBe(1)
+		expect(used.lastUsedAt).not.toBeNull()
+
+		// A replayed answer (its challenge is gone) is refused in a new log-in.
+		const again = await passwordStep(user)
+		const replayPost = (fields: Record<string, string>) => secondFactorAction(args(postRequest('/login/second-factor', fields, { cookie: again })))
+		await replayPost({ intent: 'options' })
+		expectData(await replayPost(answer), 400)
+	})
+
+	test('signs in without a password (a discoverable credential names its user); a passkey from another origin or an unknown one is refused', async () => {
+		const user = await createUser({ prefix: 'passwordless' })
+		const authenticator = createSoftwareAuthenticator()
+		await addPasskey(user, authenticator)
+
+		const options = await passwordlessAction(args(postRequest('/login/passkey', { intent: 'options', redirectTo: '/courses' })))
+		const offered = expectData(options, 200)
+		expect(offered.data.options.allowCredentials).toEqual([])
+		expect(offered.data.options.userVerification).toBe('required')
+		const cookie = challengeCookieFrom(offered)!
+		const post = (fields: Record<string, string>) => passwordlessAction(args(postRequest('/login/passkey', fields, { cookie })))
+		const done = expectRedirect(await post({ intent: 'passkey', response: JSON.stringify(authenticator.authenticate(offered.data.options)) }), '/courses')
+		expect(sessionCookieFrom(done)).not.toBeNull()
+
+		const phishing = createSoftwareAuthenticator({ origin: 'http://bulwark.evil.test', rpID: 'localhost' })
+		await addPasskey(await createUser({ prefix: 'phished' }), createSoftwareAuthenticator())
+		const second = expectData(await passwordlessAction(args(postRequest('/login/passkey', { intent: 'options' }))), 200)
+		const secondCookie = challengeCookieFrom(second)!
+		const unknown = expectData(
+			await passwordlessAction(args(postRequest('/login/passkey', { intent: 'passkey', response: JSON.stringify(phishing.authenticate(second.data.options)) }, { cookie: secondCookie }))),
+			400,
+		)
+		expect(unknown.data.message).toMatch(/not registered/)
+		expect(sessionCookieFrom(unknown)).toBeNull()
+	})
+
+	test('an answer for the wrong origin is refused even from a registered passkey', async () => {
+		const user = await createUser({ prefix: 'wrong-origin' })
+		const authenticator = createSoftwareAuthenticator()
+		await addPasskey(user, authenticator)
+		const challenge = await passwordStep(user)
+		const post = (fields: Record<string, string>) => secondFactorAction(args(postRequest('/login/second-factor', fields, { cookie: challenge })))
+		const answer = authenticator.authenticate(await optionsFrom(post))
+		const clientData = JSON.parse(Buffer.from(answer.response.clientDataJSON, 'base64url').toString())
+		answer.response.clientDataJSON = Buffer.from(JSON.stringify({ ...clientData, origin: 'http://bulwark.evil.test' })).toString('base64url')
+		const refused = expectData(await post({ intent: 'passkey', response: JSON.stringify(answer) }), 400)
+		expect(refused.data.message).toMatch(/could not be checked/)
+		// Only the session that added the passkey.
+		expect(await sessionCount(user.id)).toBe(1)
+	})
+
+	test('after a password only that user\'s passkeys count', async () => {
+		const user = await createUser({ prefix: 'own-passkey' })
+		await addPasskey(user, createSoftwareAuthenticator())
+		const stranger = createSoftwareAuthenticator()
+		await addPasskey(await createUser({ prefix: 'stranger' }), stranger)
+		const challenge = await passwordStep(user)
+		const post = (fields: Record<string, string>) => secondFactorAction(args(postRequest('/login/second-factor', fields, { cookie: challenge })))
+		expectData(await post(await signedAnswer(post, stranger)), 400)
+		// Only the session that added the passkey.
+		expect(await sessionCount(user.id)).toBe(1)
+	})
+
+	test('renamed freely, removed with the current password, each announced', async () => {
+		const user = await createUser({ prefix: 'passkey-manage' })
+		const authenticator = createSoftwareAuthenticator()
+		const { cookie } = await addPasskey(user, authenticator)
+		const id = authenticator.credentialId
+		expectRedirect(await securityAction(args(postRequest('/settings/security', { intent: 'rename', passkeyId: id, name: 'Old phone' }, { cookie }))), '/settings/security')
+		const wrong = expectData(await securityAction(args(postRequest('/settings/security', { intent: 'remove-passkey', passkeyId: id, password: 'not the password at all' }, { cookie }))), 400)
+		expect(wrong.data.result.error.password).toEqual(['Your current password is not correct.'])
+		expectRedirect(await securityAction(args(postRequest('/settings/security', { intent: 'remove-passkey', passkeyId: id, password: user.password }, { cookie }))), '/settings/security')
+		expect(await prisma.passkey.count({ where: { userId: user.id } })).toBe(0)
+		const events = await prisma.securityEvent.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, select: { action: true, label: true } })
+		expect(events.filter((event) => event.action.startsWith('passkey.'))).toEqual([
+			{ action: 'passkey.added', label: 'Work laptop' },
+			{ action: 'passkey.renamed', label: 'Old phone' },
+			{ action: 'passkey.removed', label: 'Old phone' },
+		])
+		const subjects = (await prisma.outboxMessage.findMany({ where: { to: user.email, subject: { contains: 'passkey' } }, select: { subject: true } })).map((row) => row.subject)
+		expect(subjects).toHaveLength(3)
 	})
 })

@@ -28,7 +28,7 @@ CREATE TABLE "Passkey" (
     "id" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
-    "publicKey" BYTEA NOT NULL,
+    "publicKey" TEXT NOT NULL,
     "counter" INTEGER NOT NULL,
     "transports" TEXT[],
     "backedUp" BOOLEAN NOT NULL DEFAULT false,

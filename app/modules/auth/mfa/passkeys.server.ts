@@ -98,7 +98,7 @@ export async function registerPasskey(request: Request, user: User, { name, resp
 					id: credential.id,
 					userId: user.id,
 					name,
-					publicKey: credential.publicKey,
+					publicKey: Buffer.from(credential.publicKey).toString('base64url'),
 					counter: credential.counter,
 					transports: credential.transports ?? [],
 					backedUp: credentialBackedUp,
@@ -165,7 +165,7 @@ export async function verifyPasskeyAssertion(
 			expectedChallenge: expected,
 			expectedOrigin: origin,
 			expectedRPID: rpID,
-			credential: { id: passkey.id, publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports },
+			credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter, transports: passkey.transports },
 			requireUserVerification: true,
 		}),
 	)
