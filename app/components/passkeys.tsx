@@ -90,8 +90,10 @@ export function PasskeySignInButton({
 export function AddPasskeyForm({ action, continueTo }: { action: string; continueTo: string }) {
 	const hydrated = useHydrated()
 	const [name, setName] = useState('')
+	const [savedCodes, setSavedCodes] = useState<string[] | null>(null)
 	const { begin, busy, message, fieldErrors, recoveryCodes } = usePasskeyCeremony(action, 'register', 'register')
-	if (recoveryCodes) return <RecoveryCodesNotice codes={recoveryCodes} continueTo={continueTo} />
+	// The fetcher keeps its answer after the page moves on: once saved, the codes are not shown again.
+	if (recoveryCodes && recoveryCodes !== savedCodes) return <RecoveryCodesNotice codes={recoveryCodes} continueTo={continueTo} onContinue={() => setSavedCodes(recoveryCodes)} />
 	const nameErrors = fieldErrors.name
 	return (
 		<form

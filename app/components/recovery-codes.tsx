@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
 
 /** Freshly made recovery codes, shown once: only their hashes are kept. */
-export function RecoveryCodesNotice({ codes, continueTo }: { codes: string[]; continueTo: string }) {
+export function RecoveryCodesNotice({ codes, continueTo, onContinue }: { codes: string[]; continueTo: string; onContinue?: () => void }) {
 	return (
 		<section className="card" aria-labelledby="recovery-codes-title">
 			<h2 id="recovery-codes-title" className="flush-top">
@@ -17,7 +17,7 @@ export function RecoveryCodesNotice({ codes, continueTo }: { codes: string[]; co
 				))}
 			</ul>
 			<p>
-				<Link className="button" to={continueTo}>
+				<Link className="button" to={continueTo} onClick={onContinue}>
 					I have saved them, continue
 				</Link>
 			</p>

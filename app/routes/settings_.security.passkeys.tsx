@@ -1,4 +1,7 @@
-import { type ActionFunctionArgs, data, redirect } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { AddPasskeyForm } from '#app/components/passkeys.tsx'
 import { requireSession } from '#app/modules/auth/auth.server.ts'
 import { continueAfterSetUp, SECURITY_SETTINGS_PATH } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { MFA_MESSAGES } from '#app/modules/auth/mfa/messages.ts'
@@ -7,11 +10,14 @@ import { RegisterPasskeySchema } from '#app/modules/auth/mfa/schemas.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 
-// Adding a passkey from Account settings → Security (AddPasskeyForm): `options` answers the
-// WebAuthn creation options and keeps their challenge; `register` checks the browser's answer.
+// Adding a passkey (AddPasskeyForm, here and in Account settings → Security): `options` answers
+// the WebAuthn creation options and keeps their challenge; `register` checks the browser's answer.
 
-export function loader() {
-	return redirect(SECURITY_SETTINGS_PATH)
+export const meta: MetaFunction = () => [{ title: 'Add a passkey · Bulwark' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	await requireSession(request)
+	return { continueTo: continueAfterSetUp(request), search: new URL(request.url).search }
 }
 
 const REFUSALS = {
@@ -34,4 +40,23 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (registered.status !== 'ok') return data({ message: REFUSALS[registered.status] }, { status: 400 })
 	if (registered.recoveryCodes) return { recoveryCodes: registered.recoveryCodes }
 	return redirectWithFlash(continueAfterSetUp(request), { type: 'success', message: MFA_MESSAGES.passkeyAdded(submission.value.name) })
+}
+
+export default function AddPasskeyPage() {
+	const { continueTo, search } = useLoaderData<typeof loader>()
+	return (
+		<div className="stack">
+			<h1>Add a passkey</h1>
+			<p className="muted">
+				<Link to={`${SECURITY_SETTINGS_PATH}${search}`}>Back to security settings</Link>
+			</p>
+			<section className="card">
+				<AddPasskeyForm action={`/settings/security/passkeys${search}`} continueTo={continueTo} />
+			</section>
+		</div>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
 }
