@@ -27,6 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return { totp: factors.totp, passkeys: factors.passkeys > 0 }
 }
 
+/** The pending log-in is over (used, expired, too many wrong codes): back to the password. */
+function startAgain(message: string) {
+	return redirectWithFlash('/login', { type: 'error', message }, { headers: { 'Set-Cookie': blankChallengeCookie() } })
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
 	await requireAnonymous(request)
 	// Read (within its bounds) before anything else, so a hostile body is refused even without a pending log-in.
@@ -43,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 			return verified.status === 'ok'
 		})
 		if (checked.status === 'rate-limited') return data({ message: checked.message }, { status: 429, headers: { 'Retry-After': String(checked.retryAfterSeconds) } })
-		if (checked.status === 'expired') return redirectWithFlash('/login', { type: 'error', message: checked.message }, { headers: { 'Set-Cookie': blankChallengeCookie() } })
+		if (checked.status === 'expired') return startAgain(checked.message)
 		if (checked.status === 'invalid') return data({ message: MFA_MESSAGES.passkeyRefused }, { status: 400 })
 		return completeLogin(request, user.id, challenge.redirectTo ?? '/dashboard')
 	}
@@ -54,9 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 		intent === 'totp' ? verifyTotpCode(user.id, code) : redeemRecoveryCode(user, code),
 	)
 	if (checked.status === 'rate-limited') return tooManyAttempts(submission, checked, ['code'])
-	if (checked.status === 'expired') {
-		return redirectWithFlash('/login', { type: 'error', message: checked.message }, { headers: { 'Set-Cookie': blankChallengeCookie() } })
-	}
+	if (checked.status === 'expired') return startAgain(checked.message)
 	if (checked.status === 'invalid') {
 		const message = intent === 'totp' ? MFA_MESSAGES.wrongTotpCode : MFA_MESSAGES.wrongRecoveryCode
 		return data({ result: submission.reply({ fieldErrors: { code: [message] }, hideFields: ['code'] }), form: intent }, { status: 400 })

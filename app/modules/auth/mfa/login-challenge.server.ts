@@ -40,9 +40,10 @@ export function blankChallengeCookie() {
 /** A new pending log-in; `userId` null for a password-less passkey sign-in that has not named its user yet. */
 export async function createLoginChallenge({ userId, redirectTo, now = new Date() }: { userId: string | null; redirectTo?: string; now?: Date }) {
 	const token = generateToken()
+	const id = hashToken(token)
 	const expiresAt = new Date(now.getTime() + LOGIN_CHALLENGE_TTL_MS)
-	await prisma.loginChallenge.create({ data: { id: hashToken(token), userId, redirectTo, expiresAt }, select: { id: true } })
-	return { id: hashToken(token), setCookie: challengeCookie(token, expiresAt) }
+	await prisma.loginChallenge.create({ data: { id, userId, redirectTo, expiresAt }, select: { id: true } })
+	return { id, setCookie: challengeCookie(token, expiresAt) }
 }
 
 export type LoginChallenge = { id: string; userId: string | null; redirectTo: string | null; webauthnChallenge: string | null; user: { id: string; email: string } | null }
