@@ -31,19 +31,22 @@ export function usePasskeyCeremony(action: string, ceremony: 'authenticate' | 'r
 	const [browserMessage, setBrowserMessage] = useState<string | null>(null)
 	const fields = useRef<Record<string, string>>({})
 
+	// Each answer of the options request starts one ceremony, once the fetcher is idle (after the
+	// action it revalidates the page's data first).
+	const started = useRef<CeremonyReply | null>(null)
 	useEffect(() => {
-		const received = options.data?.options
-		if (options.state !== 'idle' || !received) return
+		const reply = options.data
+		if (options.state !== 'idle' || !reply?.options || started.current === reply) return
+		started.current = reply
 		setRunning(true)
 		const talkToAuthenticator = ceremony === 'register'
-			? startRegistration({ optionsJSON: received as CreationOptions })
-			: startAuthentication({ optionsJSON: received as RequestOptions })
+			? startRegistration({ optionsJSON: reply.options as CreationOptions })
+			: startAuthentication({ optionsJSON: reply.options as RequestOptions })
 		talkToAuthenticator
 			.then((response) => answer.submit({ ...fields.current, intent: answerIntent, response: JSON.stringify(response) }, { method: 'POST', action }))
 			.catch(() => setBrowserMessage(CANCELLED))
 			.finally(() => setRunning(false))
-		// A new answer from the options request starts one ceremony; nothing else should.
-	}, [options.data])
+	}, [options.data, options.state, ceremony, answer, answerIntent, action])
 
 	const begin = (extraFields: Record<string, string> = {}) => {
 		fields.current = extraFields

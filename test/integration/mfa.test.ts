@@ -9,9 +9,9 @@ import { loader as organisationLoader } from '#app/routes/org.$slug.tsx'
 import { action as policyAction, loader as policyLoader } from '#app/routes/org.$slug.security.tsx'
 import { action as passwordlessAction } from '#app/routes/login_.passkey.tsx'
 import { action as secondFactorAction, loader as secondFactorLoader } from '#app/routes/login_.second-factor.tsx'
-import { action as passkeySettingsAction } from '#app/routes/settings_.security.passkeys.tsx'
+import { action as passkeySettingsAction } from '#app/routes/settings_.security_.passkeys.tsx'
 import { action as securityAction, loader as securityLoader } from '#app/routes/settings_.security.tsx'
-import { action as totpAction, loader as totpLoader } from '#app/routes/settings_.security.totp.tsx'
+import { action as totpAction, loader as totpLoader } from '#app/routes/settings_.security_.totp.tsx'
 import { prisma } from '#app/utils/db.server.ts'
 import {
 	addMember,

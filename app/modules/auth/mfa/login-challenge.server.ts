@@ -9,6 +9,7 @@ import { RedirectToSchema } from '../schemas.ts'
 import { generateToken, hashToken } from '../session-token.server.ts'
 import { hasSecondFactor, organisationsRequiringMfa } from './factors.server.ts'
 import { MFA_MESSAGES } from './messages.ts'
+import { SECOND_FACTOR_PATH, SECURITY_SETTINGS_PATH } from './paths.ts'
 import type { PasskeyAssertionResult } from './passkeys.server.ts'
 
 // A log-in between the password and the second factor lives in a LoginChallenge row, not in a
@@ -20,8 +21,6 @@ export const LOGIN_CHALLENGE_COOKIE = 'bulwark_login'
 export const LOGIN_CHALLENGE_TTL_MS = 10 * 60 * 1000
 /** Wrong codes one challenge takes before the password must be entered again. */
 export const CHALLENGE_ATTEMPTS = 5
-export const SECOND_FACTOR_PATH = '/login/second-factor'
-export const SECURITY_SETTINGS_PATH = '/settings/security'
 
 function challengeCookie(token: string, expiresAt: Date) {
 	return serialize(LOGIN_CHALLENGE_COOKIE, token, {
