@@ -98,7 +98,8 @@ export async function completeLogin(request: Request, userId: string, redirectTo
 	return redirect(redirectTo, { headers })
 }
 
-const secondFactorKeys = (userId: string, ip: string) => ({ accountKey: `second-factor:account:${userId}`, ipKey: `second-factor:ip:${ip}` })
+const addressKey = (ip: string) => `second-factor:ip:${ip}`
+const secondFactorKeys = (userId: string, ip: string) => ({ accountKey: `second-factor:account:${userId}`, ipKey: addressKey(ip) })
 
 export type SecondFactorResult =
 	| { status: 'ok' }
@@ -121,7 +122,7 @@ export async function checkSecondFactor(
 	const before = (state: typeof account) => (state ? beforeThisAttempt(state) : null)
 	const wait = loginWait({ account: before(account), address: before(address) }, now)
 	if (wait > 0) {
-		return { status: 'rate-limited', retryAfterSeconds: wait, message: `Too many wrong codes. For your security, wait ${describeWait(wait)} and try again.` }
+		return { status: 'rate-limited', retryAfterSeconds: wait, message: MFA_MESSAGES.tooManyWrongCodes(describeWait(wait)) }
 	}
 	if (!(await check())) {
 		const updated = await prisma.loginChallenge.updateMany({
@@ -151,11 +152,11 @@ export async function checkPasswordlessPasskey(
 	check: () => Promise<PasskeyAssertionResult>,
 	now = new Date(),
 ): Promise<PasskeyAssertionResult | Extract<SecondFactorResult, { status: 'expired' | 'rate-limited' }>> {
-	const { ipKey } = secondFactorKeys('', ip)
+	const ipKey = addressKey(ip)
 	const [address] = await recordAttempt([ipKey], LOGIN_FAILURE_POLICY, now)
 	const wait = address ? retryAfterSeconds(beforeThisAttempt(address), now, LOGIN_FAILURE_POLICY) : 0
 	if (wait > 0) {
-		return { status: 'rate-limited', retryAfterSeconds: wait, message: `Too many failed sign-ins. For your security, wait ${describeWait(wait)} and try again.` }
+		return { status: 'rate-limited', retryAfterSeconds: wait, message: MFA_MESSAGES.tooManyFailedSignIns(describeWait(wait)) }
 	}
 	const checked = await check()
 	if (checked.status !== 'ok') return checked

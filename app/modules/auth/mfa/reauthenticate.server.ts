@@ -2,6 +2,7 @@ import { describeWait, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate
 import { resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { verifyPassword } from '../password.server.ts'
+import { MFA_MESSAGES } from './messages.ts'
 
 /**
  * Asks for the current password before a factor is removed or the recovery codes replaced, so a
@@ -15,7 +16,7 @@ export async function confirmCurrentPassword(userId: string, password: string) {
 		return {
 			status: 'rate-limited' as const,
 			retryAfterSeconds: wait,
-			message: `Too many wrong current passwords. For your security, wait ${describeWait(wait)} and try again.`,
+			message: MFA_MESSAGES.tooManyWrongPasswords(describeWait(wait)),
 		}
 	}
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } })
