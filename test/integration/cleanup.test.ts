@@ -5,7 +5,7 @@ import { LONGEST_WINDOW_MS } from '#app/modules/rate-limit/rate-limit.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { createUser } from '#tests/fixtures/users.ts'
 
-test('deletes expired sessions and closed rate-limit windows, and keeps everything still in force', async () => {
+test('deletes expired sessions, abandoned log-ins and closed rate-limit windows, and keeps everything still in force', async () => {
 	const user = await createUser()
 	const now = new Date()
 	const minute = 60_000
@@ -25,6 +25,14 @@ test('deletes expired sessions and closed rate-limit windows, and keeps everythi
 		],
 	})
 
+	const [expiredLogin, pendingLogin] = [randomUUID(), randomUUID()]
+	await prisma.loginChallenge.createMany({
+		data: [
+			{ id: expiredLogin, userId: user.id, expiresAt: new Date(now.getTime() - minute) },
+			{ id: pendingLogin, userId: user.id, expiresAt: new Date(now.getTime() + minute) },
+		],
+	})
+
 	const deleted = await deleteExpiredRecords(now)
 
 	expect(deleted.sessions).toBeGreaterThanOrEqual(1)
@@ -33,4 +41,6 @@ test('deletes expired sessions and closed rate-limit windows, and keeps everythi
 	expect(sessions.map((session) => session.id)).toEqual([live])
 	const buckets = await prisma.rateLimitBucket.findMany({ where: { key: { in: [closed, open] } }, select: { key: true } })
 	expect(buckets.map((bucket) => bucket.key)).toEqual([open])
+	const logins = await prisma.loginChallenge.findMany({ where: { id: { in: [expiredLogin, pendingLogin] } }, select: { id: true } })
+	expect(logins.map((login) => login.id)).toEqual([pendingLogin])
 })

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = {
 	'member.external_id_changed': 'Linked a member to the identity provider',
 	'department.renamed': 'Renamed a department',
 	'department.deleted': 'Deleted a department',
+	'organisation.mfa_required': 'Required a second factor of every member',
+	'organisation.mfa_optional': 'Stopped requiring a second factor',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS
