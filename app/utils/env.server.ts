@@ -41,6 +41,8 @@ const EnvSchema = z.object({
 		.or(z.literal('').transform(() => undefined)),
 	MAIL_FROM: z.string().min(3).default('Bulwark <no-reply@localhost>'),
 	MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+	// The member import's CSV upload (and its preview sent back to apply) may be larger.
+	MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
 	COURSES_DIR: z.string().min(1).default('./courses'),
 	COURSE_MANIFEST: z.string().min(1).default('./build/courses/manifest.json'),
 })
