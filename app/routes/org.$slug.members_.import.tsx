@@ -57,17 +57,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 	if (readIntent(formData, ['preview', 'apply']) === 'preview') {
 		const submission = parseSubmission(formData, ImportUploadSchema)
-		if (submission.status !== 'success') return data({ result: submission.reply(), review: null }, { status: 400 })
+		if (submission.status !== 'success') return data({ result: submission.reply(), review: null, applied: null }, { status: 400 })
 		const { file, deactivateMissing } = submission.value
 		const maxBytes = getEnv().MAX_IMPORT_BYTES
 		if (file.size > maxBytes) throw data({ message: IMPORT_MESSAGES.fileTooLarge(maxBytes) }, { status: 413 })
 		const decoded = decodeCsv(new Uint8Array(await file.arrayBuffer()))
 		const result = decoded.ok ? await review(decoded.text, deactivateMissing) : refused([decoded.problem])
-		return data({ result: submission.reply(), review: result }, { status: result.problemCount ? 400 : 200 })
+		return data({ result: submission.reply(), review: result, applied: null }, { status: result.problemCount ? 400 : 200 })
 	}
 
 	const submission = parseSubmission(formData, ImportApplySchema)
-	if (submission.status !== 'success') return data({ result: submission.reply(), review: null }, { status: 400 })
+	if (submission.status !== 'success') return data({ result: submission.reply(), review: null, applied: null }, { status: 400 })
 	const { csv, fingerprint, deactivateMissing } = submission.value
 	let applied: Awaited<ReturnType<typeof applyMemberImport>>
 	try {
@@ -82,16 +82,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		})
 	} catch (error) {
 		if (error instanceof ImportChangedError) {
-			return data({ result: submission.reply(), review: await review(csv, deactivateMissing, error.message) }, { status: 409 })
+			return data({ result: submission.reply(), review: await review(csv, deactivateMissing, error.message), applied: null }, { status: 409 })
 		}
 		if (!(error instanceof MemberChangeError)) throw error
-		return data({ result: submission.reply({ formErrors: [error.message] }), review: null }, { status: 400 })
+		return data({ result: submission.reply({ formErrors: [error.message] }), review: null, applied: null }, { status: 400 })
 	}
 	const counts = { invited: applied.invited.length, changed: applied.changed, deactivated: applied.deactivated }
-	const message = isEmailConfigured()
-		? `Import applied: ${counts.invited} invited, ${counts.changed} updated, ${counts.deactivated} deactivated. The invitations are queued in the outbox and sent shortly.`
-		: `Import applied: ${counts.invited} invited, ${counts.changed} updated, ${counts.deactivated} deactivated. Email is not configured, so the invitations wait in the outbox.`
-	return redirectWithFlash(`/org/${organisation.slug}/members`, { type: 'success', message })
+	if (isEmailConfigured()) {
+		return redirectWithFlash(`/org/${organisation.slug}/members`, {
+			type: 'success',
+			message: `Import applied: ${counts.invited} invited, ${counts.changed} updated, ${counts.deactivated} deactivated. The ${counts.invited} invitations are queued in the outbox and sent shortly.`,
+		})
+	}
+	// Without mail the links are shown once, right now, as with a single invitation: the outbox keeps them encrypted.
+	return data({ result: submission.reply({ resetForm: true }), review: null, applied: { ...counts, links: applied.invited } })
 }
 
 function ColumnHelp() {
@@ -108,7 +112,7 @@ function ColumnHelp() {
 								? 'An existing department (any case) or a new one, created on import'
 								: column === 'email'
 									? 'One row per person; each address once'
-									: 'Greets invited people in their email; existing accounts keep their name'}
+									: 'Shown in the preview; people choose their own name when they accept, and existing accounts keep theirs'}
 					</td>
 				</tr>
 			))}
@@ -266,9 +270,33 @@ function ApplyForm({ preview, csv }: { preview: ImportPreview; csv: string }) {
 	)
 }
 
+/** After an import without mail: the invitation links, shown once, to pass on by hand. */
+function InvitationLinks({ applied, slug }: { applied: { invited: number; changed: number; deactivated: number; links: Array<{ email: string; link: string }> }; slug: string }) {
+	const lines = ['email,link', ...applied.links.map(({ email, link }) => `${email},${link}`)].join('\n')
+	return (
+		<div role="status" className="card stack">
+			<p>
+				Import applied: {applied.invited} invited, {applied.changed} updated, {applied.deactivated} deactivated. Email is not configured, so the{' '}
+				{applied.invited} invitations wait in the <Link to={`/org/${slug}/outbox`}>outbox</Link>.
+			</p>
+			{applied.links.length ? (
+				<>
+					<p>
+						Send each person their link yourself. The links work once, expire in 7 days and are shown only now: copy them before you leave this page.
+					</p>
+					<label htmlFor="invitation-links">Invitation links (email, link)</label>
+					<textarea id="invitation-links" readOnly rows={Math.min(12, applied.links.length + 1)} value={lines} onFocus={(event) => event.currentTarget.select()} />
+				</>
+			) : null}
+		</div>
+	)
+}
+
 export default function MemberImportPage() {
 	const { slug, maxRows, maxMebibytes } = useLoaderData<typeof loader>()
-	const review = useActionData<typeof action>()?.review ?? null
+	const actionData = useActionData<typeof action>()
+	const review = actionData?.review ?? null
+	const applied = actionData && 'applied' in actionData ? actionData.applied : null
 	return (
 		<section className="stack" aria-labelledby="import-title">
 			<h2 id="import-title">Import members from a CSV file</h2>
@@ -280,6 +308,7 @@ export default function MemberImportPage() {
 				<summary>Columns and the names they may have</summary>
 				<ColumnHelp />
 			</details>
+			{applied ? <InvitationLinks applied={applied} slug={slug} /> : null}
 			<UploadForm deactivateMissing={review?.preview?.deactivateMissing ?? false} />
 			{review?.notice ? (
 				<p role="alert" className="form-error">

@@ -4,7 +4,8 @@ import type { Role } from '#app/generated/prisma/enums.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { type AuditEntry, recordAuditEvents } from './audit.server.ts'
-import { INVITATION_LIFETIME_MS, invitationUrl } from './invitations.server.ts'
+import { queueEmails } from '#app/modules/mail/outbox.server.ts'
+import { INVITATION_LIFETIME_MS, invitationEmail, invitationUrl } from './invitations.server.ts'
 import { IMPORT_LIMITS, type ImportProblem, type ImportRow } from './member-import.ts'
 import { readMemberCsvText } from './member-import-csv.server.ts'
 import { keepsAnAdmin, LAST_ADMIN_MESSAGE, MemberChangeError, placementAuditEvents, placementChange } from './members.server.ts'
@@ -235,11 +236,19 @@ async function deactivateMembers(tx: Prisma.TransactionClient, organisationId: s
 
 /**
  * One invitation per address with the rules of a single one: a 7-day link whose token only the
- * returned link holds (its hash is stored), replacing any earlier open invitation to the address.
+ * link holds (its hash is stored), replacing any earlier open invitation to the address, and its
+ * email queued in the outbox in this transaction. Returns the links, for an admin without mail.
  */
 async function createInvitations(
 	tx: Prisma.TransactionClient,
-	{ organisationId, actorId, invitations, departmentIds, at }: { organisationId: string; actorId: string; invitations: PlannedInvitation[]; departmentIds: Map<string, string>; at: Date },
+	{
+		organisationId,
+		actorId,
+		invitations,
+		departmentIds,
+		origin,
+		at,
+	}: { organisationId: string; actorId: string; invitations: PlannedInvitation[]; departmentIds: Map<string, string>; origin: string; at: Date },
 ) {
 	if (invitations.length === 0) return []
 	const emails = invitations.map((invitation) => invitation.email)
@@ -258,7 +267,17 @@ async function createInvitations(
 			${created.map((invitation) => (invitation.department === null ? null : (departmentIds.get(invitation.department) ?? null)))}::text[],
 			${created.map((invitation) => hashToken(invitation.token))}::text[]
 		) AS i("id", "email", "role", "departmentId", "tokenHash")`
-	return created.map((invitation) => ({ invitationId: invitation.id, email: invitation.email, name: invitation.name, token: invitation.token, expiresAt }))
+	const [organisation, inviter] = await Promise.all([
+		tx.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { name: true } }),
+		tx.user.findUniqueOrThrow({ where: { id: actorId }, select: { name: true } }),
+	])
+	const links = created.map((invitation) => ({ email: invitation.email, link: invitationUrl(origin, invitation.token) }))
+	await queueEmails(
+		tx,
+		links.map(({ email, link }) => invitationEmail({ organisationId, organisationName: organisation.name, inviterName: inviter.name, actorId, email, link, expiresAt })),
+		at,
+	)
+	return links
 }
 
 function auditEntries(organisationId: string, actorId: string, plan: ImportPlan): AuditEntry[] {
@@ -293,7 +312,7 @@ function auditEntries(organisationId: string, actorId: string, plan: ImportPlan)
  * Applies the previewed CSV text in one transaction, or nothing: the organisation's memberships are locked,
  * the plan is made again and must have the fingerprint of the one previewed (else
  * ImportChangedError), then every change is written with one statement per kind and audited.
- * Returns the new invitations with their links, for the outbox.
+ * Returns the counts and the invitation links (already queued in the outbox with their emails).
  */
 export async function applyMemberImport({
 	organisationId,
@@ -328,10 +347,10 @@ export async function applyMemberImport({
 			const departmentIds = await createDepartments(tx, organisationId, plan.newDepartments, at)
 			await moveMembers(tx, organisationId, plan.changes, departmentIds, at)
 			await deactivateMembers(tx, organisationId, deactivateMissing ? plan.missing.map((member) => member.membershipId) : [], at)
-			const invitations = await createInvitations(tx, { organisationId, actorId, invitations: plan.invitations, departmentIds, at })
+			const invited = await createInvitations(tx, { organisationId, actorId, invitations: plan.invitations, departmentIds, origin, at })
 			await recordAuditEvents(tx, auditEntries(organisationId, actorId, plan))
 			return {
-				invited: invitations.map((invitation) => ({ ...invitation, link: invitationUrl(origin, invitation.token) })),
+				invited,
 				changed: plan.changes.length,
 				deactivated: deactivateMissing ? plan.missing.length : 0,
 				newDepartments: plan.newDepartments.length,
