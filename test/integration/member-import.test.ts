@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { updateMember } from '#app/modules/organisations/members.server.ts'
 import { IMPORT_PLAN_MESSAGES } from '#app/modules/organisations/member-import.server.ts'
 import { IMPORT_MESSAGES } from '#app/modules/organisations/member-import.ts'
 import { CSV_MESSAGES } from '#app/modules/organisations/member-import-csv.server.ts'
-import { LAST_ADMIN_MESSAGE } from '#app/modules/organisations/members.server.ts'
+import { LAST_ADMIN_MESSAGE, updateMember } from '#app/modules/organisations/members.server.ts'
+import { SECRET_LINK, SECRET_LINK_PURPOSE } from '#app/modules/mail/outbox.server.ts'
+import { acceptInvitationWithNewAccount } from '#app/modules/organisations/invitations.server.ts'
 import { action, loader } from '#app/routes/org.$slug.members_.import.tsx'
 import { prisma } from '#app/utils/db.server.ts'
+import { decryptSecret } from '#app/utils/encryption.server.ts'
 import {
 	addMember,
 	createDepartment,
@@ -14,7 +16,6 @@ import {
 	createSessionCookie,
 	createUser,
 	expectData,
-	expectRedirect,
 	expectThrownStatus,
 	getRequest,
 	randomId,
@@ -31,9 +32,9 @@ function multipartPost(slug: string, fields: Record<string, string | File>, cook
 	return action({ request: new Request(`http://localhost/org/${slug}/members/import`, { method: 'POST', body, headers: { Cookie: cookie } }), params: { slug }, context: routeContext() })
 }
 
-const csvFile = (content: string | Uint8Array, name = 'members.csv') => new File([content], name, { type: 'text/csv' })
+const csvFile = (content: string | Uint8Array<ArrayBuffer>, name = 'members.csv') => new File([content], name, { type: 'text/csv' })
 
-async function preview(slug: string, cookie: string, content: string | Uint8Array, { deactivateMissing = false } = {}) {
+async function preview(slug: string, cookie: string, content: string | Uint8Array<ArrayBuffer>, { deactivateMissing = false } = {}) {
 	return multipartPost(slug, { intent: 'preview', file: csvFile(content), ...(deactivateMissing ? { deactivateMissing: 'on' } : {}) }, cookie)
 }
 
@@ -42,6 +43,13 @@ async function previewed(slug: string, cookie: string, content: string, options?
 	const { review } = expectData(await preview(slug, cookie, content, options), 200).data
 	if (!review?.preview || !review.csv) throw new Error(`Expected a preview, got ${JSON.stringify(review)}`)
 	return review as { csv: string; preview: { fingerprint: string; deactivateMissing: boolean; counts: Record<string, number>; [key: string]: unknown } }
+}
+
+/** Applies a preview and returns what the page shows without mail: the counts and the links, once. */
+async function applied(slug: string, cookie: string, review: { csv: string; preview: { fingerprint: string; deactivateMissing: boolean } }) {
+	const { applied } = expectData(await apply(slug, cookie, review), 200).data
+	if (!applied) throw new Error('Expected the import to be applied')
+	return applied as { invited: number; changed: number; deactivated: number; links: Array<{ email: string; link: string }> }
 }
 
 function apply(slug: string, cookie: string, review: { csv: string; preview: { fingerprint: string; deactivateMissing: boolean } }) {
@@ -169,8 +177,9 @@ describe('member CSV import: apply', () => {
 		const review = await previewed(organisation.slug, cookie, csv, { deactivateMissing: true })
 		expect(review.preview.counts).toMatchObject({ invitations: 2, changes: 2, newDepartments: 1, missing: 1 })
 
-		const redirect = expectRedirect(await apply(organisation.slug, cookie, review), `/org/${organisation.slug}/members`)
-		expect(redirect.headers.get('Set-Cookie')).toContain('bulwark_flash')
+		const result = await applied(organisation.slug, cookie, review)
+		expect(result).toMatchObject({ invited: 2, changed: 2, deactivated: 1 })
+		expect(result.links.map(({ email }) => email).sort()).toEqual([newcomer, reinvited].sort())
 
 		const marketing = await prisma.department.findFirstOrThrow({ where: { organisationId: organisation.id, name: 'Marketing' }, select: { id: true } })
 		const managerAfter = await prisma.membership.findUniqueOrThrow({
@@ -222,7 +231,7 @@ describe('member CSV import: apply', () => {
 		const { organisation, cookie, leaver, admin } = await organisationFixture()
 		const review = await previewed(organisation.slug, cookie, `email\n${admin.email}\n${uniqueEmail('new')}\n`)
 		expect(review.preview.counts.missing).toBe(3)
-		expectRedirect(await apply(organisation.slug, cookie, review))
+		await applied(organisation.slug, cookie, review)
 		expect(await prisma.membership.count({ where: { organisationId: organisation.id, deactivatedAt: { not: null } } })).toBe(0)
 		expect((await prisma.membership.findUniqueOrThrow({ where: { id: leaver.membership.id }, select: { deactivatedAt: true } })).deactivatedAt).toBeNull()
 	})
@@ -265,15 +274,31 @@ describe('member CSV import: apply', () => {
 		expect(await stateOf(organisation.id)).toEqual(before)
 	})
 
-	test('an imported invitation carries the role and department from the file; an existing account is invited, not added behind its back', async () => {
-		const { organisation, cookie } = await organisationFixture()
+	test('each invitation’s email waits in the outbox with its link encrypted; accepting it joins with the role and department from the file', async () => {
+		const { organisation, cookie, admin } = await organisationFixture()
 		const email = uniqueEmail('joiner')
-		expectRedirect(await apply(organisation.slug, cookie, await previewed(organisation.slug, cookie, `E-Mail;Abteilung;Rolle\n${email};Vertrieb;Führungskraft\n`)))
-		const invitation = await prisma.invitation.findFirstOrThrow({ where: { organisationId: organisation.id, email }, select: { role: true, department: { select: { name: true } } } })
-		expect(invitation).toEqual({ role: 'MANAGER', department: { name: 'Vertrieb' } })
-		// An account with the address exists already: still an invitation, not a membership made behind their back.
+		const { links } = await applied(organisation.slug, cookie, await previewed(organisation.slug, cookie, `E-Mail;Abteilung;Rolle\n${email};Vertrieb;Führungskraft\n`))
+		const [{ link }] = links as [{ email: string; link: string }]
+
+		const message = await prisma.outboxMessage.findFirstOrThrow({
+			where: { organisationId: organisation.id, to: email },
+			select: { kind: true, text: true, secretLink: true, createdById: true, deliveredAt: true },
+		})
+		expect(message).toMatchObject({ kind: 'INVITATION', createdById: admin.id, deliveredAt: null })
+		expect(message.text).toContain(SECRET_LINK)
+		expect(message.text).not.toContain(link)
+		expect(decryptSecret(message.secretLink!, SECRET_LINK_PURPOSE)).toBe(link)
+
+		const token = link.split('/invitations/')[1]!
+		const { userId } = await acceptInvitationWithNewAccount({ token, name: 'Joiner', password: 'marble otters collect rusty compasses' })
+		const membership = await prisma.membership.findFirstOrThrow({ where: { organisationId: organisation.id, userId }, select: { role: true, department: { select: { name: true } } } })
+		expect(membership).toEqual({ role: 'MANAGER', department: { name: 'Vertrieb' } })
+	})
+
+	test('an address with an account is invited, not added behind its back', async () => {
+		const { organisation, cookie } = await organisationFixture()
 		const existing = await createUser({ prefix: 'existing' })
-		expectRedirect(await apply(organisation.slug, cookie, await previewed(organisation.slug, cookie, `email\n${existing.email}\n`)))
+		expect((await applied(organisation.slug, cookie, await previewed(organisation.slug, cookie, `email\n${existing.email}\n`))).invited).toBe(1)
 		expect(await prisma.membership.count({ where: { organisationId: organisation.id, userId: existing.id } })).toBe(0)
 	})
 })
