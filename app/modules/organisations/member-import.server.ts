@@ -201,37 +201,50 @@ async function createDepartments(tx: Prisma.TransactionClient, organisationId: s
 	return new Map(departments.map((department) => [department.name, department.id]))
 }
 
+/**
+ * Memberships per UPDATE: the stored compliance state's triggers (decision 016) run for every
+ * moved or deactivated member, so a statement of thousands could outlast DATABASE_STATEMENT_TIMEOUT_MS.
+ */
+const MEMBERS_PER_STATEMENT = 500
+
+function* batchesOf<Item>(items: Item[]) {
+	for (let start = 0; start < items.length; start += MEMBERS_PER_STATEMENT) yield items.slice(start, start + MEMBERS_PER_STATEMENT)
+}
+
 async function moveMembers(tx: Prisma.TransactionClient, organisationId: string, changes: PlannedChange[], departmentIds: Map<string, string>, at: Date) {
-	if (changes.length === 0) return
+	const iso = (date: Date | null) => date?.toISOString() ?? null
+	const departmentId = (name: string | null) => (name === null ? null : (departmentIds.get(name) ?? null))
 	const moves = changes.map((change) => {
-		const from = { role: change.role.from, departmentId: change.department.from === null ? null : (departmentIds.get(change.department.from) ?? null) }
-		const to = { role: change.role.to, departmentId: change.department.to === null ? null : (departmentIds.get(change.department.to) ?? null) }
+		const from = { role: change.role.from, departmentId: departmentId(change.department.from) }
+		const to = { role: change.role.to, departmentId: departmentId(change.department.to) }
 		return { id: change.membershipId, to, ...placementChange(from, to, at) }
 	})
-	const iso = (date: Date | null) => date?.toISOString() ?? null
-	await tx.$executeRaw`
-		UPDATE "Membership" AS m
-		SET "role" = CAST(u."role" AS "Role"),
-			"departmentId" = u."departmentId",
-			"roleSince" = COALESCE(u."roleSince"::timestamp(3), m."roleSince"),
-			"departmentSince" = COALESCE(u."departmentSince"::timestamp(3), m."departmentSince")
-		FROM unnest(
-			${moves.map((move) => move.id)}::text[],
-			${moves.map((move) => move.to.role)}::text[],
-			${moves.map((move) => move.to.departmentId)}::text[],
-			${moves.map((move) => iso(move.roleSince))}::text[],
-			${moves.map((move) => iso(move.departmentSince))}::text[]
-		) AS u("id", "role", "departmentId", "roleSince", "departmentSince")
-		WHERE m."id" = u."id" AND m."organisationId" = ${organisationId}`
+	for (const batch of batchesOf(moves)) {
+		await tx.$executeRaw`
+			UPDATE "Membership" AS m
+			SET "role" = CAST(u."role" AS "Role"),
+				"departmentId" = u."departmentId",
+				"roleSince" = COALESCE(u."roleSince"::timestamp(3), m."roleSince"),
+				"departmentSince" = COALESCE(u."departmentSince"::timestamp(3), m."departmentSince")
+			FROM unnest(
+				${batch.map((move) => move.id)}::text[],
+				${batch.map((move) => move.to.role)}::text[],
+				${batch.map((move) => move.to.departmentId)}::text[],
+				${batch.map((move) => iso(move.roleSince))}::text[],
+				${batch.map((move) => iso(move.departmentSince))}::text[]
+			) AS u("id", "role", "departmentId", "roleSince", "departmentSince")
+			WHERE m."id" = u."id" AND m."organisationId" = ${organisationId}`
+	}
 	const losingLimits = moves.filter((move) => move.dropsManagerDepartments).map((move) => move.id)
 	if (losingLimits.length) await tx.$executeRaw`DELETE FROM "ManagerDepartment" WHERE "membershipId" = ANY(${losingLimits}::text[])`
 }
 
 async function deactivateMembers(tx: Prisma.TransactionClient, organisationId: string, membershipIds: string[], at: Date) {
-	if (membershipIds.length === 0) return
-	await tx.$executeRaw`
-		UPDATE "Membership" SET "deactivatedAt" = ${at}::timestamp(3)
-		WHERE "organisationId" = ${organisationId} AND "id" = ANY(${membershipIds}::text[]) AND "deactivatedAt" IS NULL`
+	for (const batch of batchesOf(membershipIds)) {
+		await tx.$executeRaw`
+			UPDATE "Membership" SET "deactivatedAt" = ${at}::timestamp(3)
+			WHERE "organisationId" = ${organisationId} AND "id" = ANY(${batch}::text[]) AND "deactivatedAt" IS NULL`
+	}
 }
 
 /**
