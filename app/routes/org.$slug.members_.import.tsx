@@ -91,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (isEmailConfigured()) {
 		return redirectWithFlash(`/org/${organisation.slug}/members`, {
 			type: 'success',
-			message: `Import applied: ${counts.invited} invited, ${counts.changed} updated, ${counts.deactivated} deactivated. The ${counts.invited} invitations are queued in the outbox and sent shortly.`,
+			message: `Import applied: ${counts.invited} invited, ${counts.changed} updated, ${counts.deactivated} deactivated. The invitations are queued in the outbox and sent shortly.`,
 		})
 	}
 	// Without mail the links are shown once, right now, as with a single invitation: the outbox keeps them encrypted.
@@ -276,8 +276,8 @@ function InvitationLinks({ applied, slug }: { applied: { invited: number; change
 	return (
 		<div role="status" className="card stack">
 			<p>
-				Import applied: {applied.invited} invited, {applied.changed} updated, {applied.deactivated} deactivated. Email is not configured, so the{' '}
-				{applied.invited} invitations wait in the <Link to={`/org/${slug}/outbox`}>outbox</Link>.
+				Import applied: {applied.invited} invited, {applied.changed} updated, {applied.deactivated} deactivated. Email is not configured, so the
+				invitations wait in the <Link to={`/org/${slug}/outbox`}>outbox</Link>.
 			</p>
 			{applied.links.length ? (
 				<>
