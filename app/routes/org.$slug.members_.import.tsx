@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
-import { HEADER_NAMES, IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_MESSAGES, type ImportProblem, ROLE_NAMES } from '#app/modules/organisations/member-import.ts'
+import { HEADER_NAMES, IMPORT_COLUMN_HELP, IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_MESSAGES, type ImportProblem, ROLE_NAMES } from '#app/modules/organisations/member-import.ts'
 import { decodeCsv } from '#app/modules/organisations/member-import-csv.server.ts'
 import { applyMemberImport, ImportChangedError, type ImportPreview, previewOf, reviewMemberImport } from '#app/modules/organisations/member-import.server.ts'
 import { MemberChangeError } from '#app/modules/organisations/members.server.ts'
@@ -100,23 +100,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function ColumnHelp() {
 	return (
-		<DataTable caption="Columns the file may have" columns={['Column', 'Header names accepted', 'Values']}>
-			{IMPORT_COLUMNS.map((column) => (
-				<tr key={column}>
-					<td>{column === 'email' ? 'Email (required)' : column[0]!.toUpperCase() + column.slice(1)}</td>
-					<td>{HEADER_NAMES[column].join(', ')}</td>
-					<td>
-						{column === 'role'
-							? ROLES.map((role) => `${ROLE_LABELS[role]}: ${ROLE_NAMES[role].join(', ')}`).join('; ')
-							: column === 'department'
-								? 'An existing department (any case) or a new one, created on import'
-								: column === 'email'
-									? 'One row per person; each address once'
-									: 'Shown in the preview; people choose their own name when they accept, and existing accounts keep theirs'}
-					</td>
-				</tr>
-			))}
-		</DataTable>
+		<>
+			<DataTable caption="Columns the file may have" columns={['Column', 'Header names accepted', 'Values']}>
+				{IMPORT_COLUMNS.map((column) => (
+					<tr key={column}>
+						<td>{IMPORT_COLUMN_HELP[column].label}</td>
+						<td>{HEADER_NAMES[column].join(', ')}</td>
+						<td>{IMPORT_COLUMN_HELP[column].values}</td>
+					</tr>
+				))}
+			</DataTable>
+			<DataTable caption="Role values accepted" columns={['Role', 'Values accepted']}>
+				{ROLES.map((role) => (
+					<tr key={role}>
+						<td>{ROLE_LABELS[role]}</td>
+						<td>{ROLE_NAMES[role].join(', ')}</td>
+					</tr>
+				))}
+			</DataTable>
+		</>
 	)
 }
 

@@ -23,6 +23,14 @@ const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString('en
 export const IMPORT_COLUMNS = ['email', 'name', 'department', 'role'] as const
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number]
 
+/** The columns as the import page's help names and explains them. */
+export const IMPORT_COLUMN_HELP: Record<ImportColumn, { label: string; values: string }> = {
+	email: { label: 'Email (required)', values: 'One row per person; each address once' },
+	name: { label: 'Name', values: 'Shown in the preview; people choose their own name when they accept, and existing accounts keep theirs' },
+	department: { label: 'Department', values: 'An existing department (any case) or a new one, created on import' },
+	role: { label: 'Role', values: 'Learner, Manager or Admin, in English or German (below); empty: learner for new people, unchanged for members' },
+}
+
 /** Header names as people write them; compared without case, spaces, hyphens, dots or brackets. */
 export const HEADER_NAMES: Record<ImportColumn, readonly string[]> = {
 	email: ['Email', 'E-Mail', 'Email address', 'Mail', 'E-Mail-Adresse', 'Mailadresse'],
