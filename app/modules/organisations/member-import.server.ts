@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
+import { queueEmails } from '#app/modules/mail/outbox.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { type AuditEntry, recordAuditEvents } from './audit.server.ts'
-import { queueEmails } from '#app/modules/mail/outbox.server.ts'
 import { INVITATION_LIFETIME_MS, invitationEmail, invitationUrl } from './invitations.server.ts'
 import { IMPORT_LIMITS, type ImportProblem, type ImportRow } from './member-import.ts'
 import { readMemberCsvText } from './member-import-csv.server.ts'
@@ -24,7 +24,7 @@ export const IMPORT_PLAN_MESSAGES = {
 	altered: 'The file sent back from the preview could not be read, so nothing was changed. Upload it again.',
 } as const
 
-/** Applying 10,000 rows writes some 30,000 rows; well within a minute even on the embedded database. */
+/** 10,000 rows took about 8 s to apply on PostgreSQL and 24 s on PGlite (bench:import); the 10 s default is for single changes. */
 const APPLY_TIMEOUT_MS = 120_000
 
 export class ImportChangedError extends Error {}
