@@ -19,7 +19,7 @@ test('an admin previews a German Excel CSV, sees what would change, applies it a
 	await expect(page.getByRole('heading', { name: 'Import members from a CSV file' })).toBeVisible()
 
 	// A wrong line: every problem by its line, and nothing to apply.
-	await page.getByLabel('CSV file').setInputFiles(germanExcelCsv(['E-Mail;Name;Abteilung;Rolle', `${newcomer};Neu;Vertrieb;Chef`, `${colleague.email};=1+1;;`]))
+	await page.getByLabel('CSV file', { exact: true }).setInputFiles(germanExcelCsv(['E-Mail;Name;Abteilung;Rolle', `${newcomer};Neu;Vertrieb;Chef`, `${colleague.email};=1+1;;`]))
 	await page.getByRole('button', { name: 'Preview import' }).click()
 	const problems = page.getByRole('alert')
 	await expect(problems).toContainText('The file cannot be imported: 2 problems.')
@@ -28,7 +28,7 @@ test('an admin previews a German Excel CSV, sees what would change, applies it a
 	await expect(page.getByRole('button', { name: 'Apply import' })).toHaveCount(0)
 
 	await page
-		.getByLabel('CSV file')
+		.getByLabel('CSV file', { exact: true })
 		.setInputFiles(germanExcelCsv(['E-Mail-Adresse;Name;Abteilung;Rolle;Personalnummer', `${admin.email};;;;1`, `${colleague.email};;Vertrieb;Führungskraft;2`, `${newcomer};Neu Ling;Vertrieb;Lernende(r);3`]))
 	await page.getByRole('button', { name: 'Preview import' }).click()
 
