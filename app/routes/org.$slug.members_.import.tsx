@@ -4,9 +4,16 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
-import { HEADER_NAMES, IMPORT_COLUMN_HELP, IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_MESSAGES, type ImportProblem, ROLE_NAMES } from '#app/modules/organisations/member-import.ts'
+import { HEADER_NAMES, IMPORT_COLUMN_HELP, IMPORT_COLUMNS, IMPORT_LIMITS, IMPORT_MESSAGES, ROLE_NAMES } from '#app/modules/organisations/member-import.ts'
 import { decodeCsv } from '#app/modules/organisations/member-import-csv.server.ts'
-import { applyMemberImport, ImportChangedError, type ImportPreview, previewOf, reviewMemberImport } from '#app/modules/organisations/member-import.server.ts'
+import {
+	applyMemberImport,
+	ImportChangedError,
+	type ImportPreview,
+	type ImportReview,
+	refusedReview,
+	reviewMemberImport,
+} from '#app/modules/organisations/member-import.server.ts'
 import { MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
@@ -26,34 +33,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	return { slug: organisation.slug, maxRows: IMPORT_LIMITS.rows, maxMebibytes: Math.floor(getEnv().MAX_IMPORT_BYTES / 1024 / 1024) }
 }
 
-/** What the page shows after an upload: the problems by line, or the preview with the file to apply. */
-type Review = {
-	notice: string | null
-	problems: ImportProblem[]
-	problemCount: number
-	ignoredColumns: string[]
-	preview: ImportPreview | null
-	csv: string | null
-}
-
-const refused = (problems: ImportProblem[]): Review => ({
-	notice: null,
-	problems: problems.slice(0, IMPORT_LIMITS.listed),
-	problemCount: problems.length,
-	ignoredColumns: [],
-	preview: null,
-	csv: null,
-})
-
 export async function action({ request, params }: ActionFunctionArgs) {
 	const { organisation, user, membership } = await requireMembership(request, params.slug, adminOnly)
 	const formData = await readForm(request)
-	const review = async (text: string, deactivateMissing: boolean, notice: string | null = null): Promise<Review> => {
-		const reviewed = await reviewMemberImport({ organisationId: organisation.id, actorMembershipId: membership.id, text, deactivateMissing })
-		if (!reviewed.ok) return refused(reviewed.problems)
-		const { plan, ignoredColumns } = reviewed
-		return { notice, problems: plan.problems, problemCount: plan.problems.length, ignoredColumns, preview: previewOf(plan), csv: plan.problems.length ? null : text }
-	}
+	const importer = { organisationId: organisation.id, actorMembershipId: membership.id }
 
 	if (readIntent(formData, ['preview', 'apply']) === 'preview') {
 		const submission = parseSubmission(formData, ImportUploadSchema)
@@ -62,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		const maxBytes = getEnv().MAX_IMPORT_BYTES
 		if (file.size > maxBytes) throw data({ message: IMPORT_MESSAGES.fileTooLarge(maxBytes) }, { status: 413 })
 		const decoded = decodeCsv(new Uint8Array(await file.arrayBuffer()))
-		const result = decoded.ok ? await review(decoded.text, deactivateMissing) : refused([decoded.problem])
+		const result = decoded.ok ? await reviewMemberImport({ ...importer, text: decoded.text, deactivateMissing }) : refusedReview([decoded.problem])
 		return data({ result: submission.reply(), review: result, applied: null }, { status: result.problemCount ? 400 : 200 })
 	}
 
@@ -72,9 +55,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	let applied: Awaited<ReturnType<typeof applyMemberImport>>
 	try {
 		applied = await applyMemberImport({
-			organisationId: organisation.id,
+			...importer,
 			actorId: user.id,
-			actorMembershipId: membership.id,
 			text: csv,
 			deactivateMissing,
 			fingerprint,
@@ -82,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		})
 	} catch (error) {
 		if (error instanceof ImportChangedError) {
-			return data({ result: submission.reply(), review: await review(csv, deactivateMissing, error.message), applied: null }, { status: 409 })
+			return data({ result: submission.reply(), review: await reviewMemberImport({ ...importer, text: csv, deactivateMissing, notice: error.message }), applied: null }, { status: 409 })
 		}
 		if (!(error instanceof MemberChangeError)) throw error
 		return data({ result: submission.reply({ formErrors: [error.message] }), review: null, applied: null }, { status: 400 })
@@ -141,7 +123,7 @@ function UploadForm({ deactivateMissing }: { deactivateMissing: boolean }) {
 	)
 }
 
-function Problems({ review }: { review: Review }) {
+function Problems({ review }: { review: ImportReview }) {
 	return (
 		<div role="alert" className="form-error">
 			<p>

@@ -166,25 +166,47 @@ export function previewOf(plan: ImportPlan) {
 
 export type ImportPreview = ReturnType<typeof previewOf>
 
-/**
- * A CSV text read and planned against the organisation, for the preview and for applying: its
- * rows and plan, or its problems by line (then there is no plan).
- */
+/** What the import page shows after an upload: the problems by line, or the preview with the file's text to apply it. */
+export type ImportReview = {
+	/** Why the admin sees a preview again (the members changed since the last one), or null. */
+	notice: string | null
+	problems: ImportProblem[]
+	problemCount: number
+	ignoredColumns: string[]
+	preview: ImportPreview | null
+	/** Only when the plan can be applied. */
+	csv: string | null
+}
+
+/** A file refused as it is: its first problems and how many there are. */
+export const refusedReview = (problems: ImportProblem[]): ImportReview => ({
+	notice: null,
+	problems: problems.slice(0, IMPORT_LIMITS.listed),
+	problemCount: problems.length,
+	ignoredColumns: [],
+	preview: null,
+	csv: null,
+})
+
+/** A CSV text read and planned against the organisation, shaped for the page; it writes nothing. */
 export async function reviewMemberImport({
 	organisationId,
 	actorMembershipId,
 	text,
 	deactivateMissing,
+	notice = null,
 }: {
 	organisationId: string
 	actorMembershipId: string
 	text: string
 	deactivateMissing: boolean
-}) {
+	notice?: string | null
+}): Promise<ImportReview> {
 	const reading = readMemberCsvText(text)
-	if (!reading.ok) return reading
+	if (!reading.ok) return refusedReview(reading.problems)
 	const plan = await planMemberImport(prisma, { organisationId, actorMembershipId, rows: reading.rows, deactivateMissing })
-	return { ok: true as const, rows: reading.rows, ignoredColumns: reading.ignoredColumns, plan }
+	const { problems } = plan
+	return { notice, problems, problemCount: problems.length, ignoredColumns: reading.ignoredColumns, preview: previewOf(plan), csv: problems.length ? null : text }
 }
 
 const newRecordId = () => randomBytes(12).toString('hex')
