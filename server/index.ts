@@ -8,6 +8,7 @@ import { runDailyCompliance } from '#app/modules/compliance/daily-run.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
 import { startOutboxWorker } from '#app/modules/mail/worker.server.ts'
+import { memberImportBodyLimit } from '#app/modules/organisations/member-import.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { answerDatabaseOutages, explainStartupFailure } from '#app/modules/db/availability.server.ts'
@@ -88,7 +89,7 @@ app.use(rejectMalformedPaths)
 app.use(allowOnlyFormMethods)
 app.use(checkProxySetting({ trustProxy: env.TRUST_PROXY }))
 app.use(rejectForeignOrigins({ trustProxy: env.TRUST_PROXY }))
-app.use(limitBodySize(env.MAX_BODY_BYTES))
+app.use(limitBodySize(env.MAX_BODY_BYTES, [memberImportBodyLimit(env.MAX_IMPORT_BYTES)]))
 
 if (viteDevServer) {
 	app.use(viteDevServer.middlewares)

@@ -69,15 +69,20 @@ export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 	}
 }
 
+/** A path allowed a larger body than the rest, with the refusal its users read. */
+export type BodySizeException = { path: RegExp; maxBytes: number; tooLarge: string }
+
 /** Refuses oversized bodies before anything reads them. */
-export function limitBodySize(maxBytes: number) {
+export function limitBodySize(maxBytes: number, exceptions: readonly BodySizeException[] = []) {
 	return (req: Request, _res: Response, next: NextFunction) => {
+		const exception = exceptions.find(({ path }) => path.test(req.path))
+		const limit = exception?.maxBytes ?? maxBytes
 		const length = req.get('Content-Length')
 		if (length !== undefined && !/^\d+$/.test(length)) {
 			return next(new ClientError(400, 'The request has an invalid Content-Length header.'))
 		}
-		if (length !== undefined && Number(length) > maxBytes) {
-			return next(new ClientError(413, `The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`))
+		if (length !== undefined && Number(length) > limit) {
+			return next(new ClientError(413, exception?.tooLarge ?? `The request is too large: at most ${Math.floor(maxBytes / 1024)} KiB are accepted.`))
 		}
 		if (length === undefined && req.get('Transfer-Encoding')) {
 			return next(new ClientError(411, 'Requests with a body must say how long it is (Content-Length).'))

@@ -3,7 +3,9 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
-import { requireAnonymous, startSession, verifyLogin } from '#app/modules/auth/auth.server.ts'
+import { PasskeySignInButton } from '#app/components/passkeys.tsx'
+import { requireAnonymous, verifyLogin } from '#app/modules/auth/auth.server.ts'
+import { continueAfterPassword } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
 import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
@@ -38,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 			{ status: 400 },
 		)
 	}
-	return startSession(request, login.userId, redirectTo ?? '/dashboard')
+	return continueAfterPassword(request, login.userId, redirectTo ?? '/dashboard')
 }
 
 export default function LoginPage() {
@@ -66,6 +68,12 @@ export default function LoginPage() {
 					Log in
 				</button>
 			</Form>
+			<PasskeySignInButton action="/login/passkey" fields={{ redirectTo: searchParams.get('redirectTo') ?? '' }} className="button-secondary passkey-sign-in">
+				Sign in with a passkey
+			</PasskeySignInButton>
+			<p>
+				<Link to="/forgot-password">Forgot password?</Link>
+			</p>
 			<p>
 				<Link to={`/sso?${searchParams}`}>Sign in with SSO</Link>
 			</p>

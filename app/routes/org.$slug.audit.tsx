@@ -43,8 +43,10 @@ function actorOf(event: { actor: { name: string; email: string } | null; details
 
 function formatDetails(details: unknown) {
 	if (!details || typeof details !== 'object') return ''
-	const { from, to, role } = details as Record<string, unknown>
+	const { from, to, role, invited, changed, deactivated, newDepartments } = details as Record<string, unknown>
 	if (from !== undefined || to !== undefined) return `${from ?? 'none'} → ${to ?? 'none'}`
+	// A CSV import's summary; each change it made has its own entry too.
+	if (invited !== undefined) return `${invited} invited, ${changed} updated, ${deactivated} deactivated, ${newDepartments} new departments`
 	return role ? `as ${role}` : ''
 }
 

@@ -1,6 +1,6 @@
 import { getFormProps, getSelectProps } from '@conform-to/react'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
@@ -129,6 +129,11 @@ export default function MembersPage() {
 	return (
 		<section aria-labelledby="members-title">
 			<h2 id="members-title">Members ({members.filter((member) => !member.deactivatedAt).length} active)</h2>
+			{isAdmin ? (
+				<p>
+					<Link to="import">Import members from a CSV file</Link>
+				</p>
+			) : null}
 			{formErrors ? (
 				<div role="alert" className="form-error">
 					<ErrorList errors={formErrors} />

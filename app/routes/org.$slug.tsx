@@ -24,6 +24,7 @@ export default function OrganisationLayout() {
 		{ to: `${base}/outbox`, label: 'Outbox', visible: canAdminister(role) },
 		{ to: `${base}/sso`, label: 'Single sign-on', visible: canAdminister(role) },
 		{ to: `${base}/provisioning`, label: 'Provisioning', visible: canAdminister(role) },
+		{ to: `${base}/security`, label: 'Security', visible: canAdminister(role) },
 		{ to: `${base}/audit`, label: 'Audit log', visible: canAdminister(role) },
 	]
 	return (

@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps } from '@conform-to/react'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
 import { changePassword, requireSession } from '#app/modules/auth/auth.server.ts'
@@ -98,6 +98,13 @@ export default function SettingsPage() {
 						Save language
 					</button>
 				</Form>
+			</section>
+			<section className="card" aria-labelledby="security-title">
+				<h2 id="security-title" className="flush-top">
+					Security
+				</h2>
+				<p className="muted">Protect your account with an authenticator app or a passkey, and see every change to how you sign in.</p>
+				<Link to="/settings/security">Second factors, passkeys and recovery codes</Link>
 			</section>
 			<section className="card" aria-labelledby="password-title">
 				<h2 id="password-title" className="flush-top">

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
 	// How often the outbox worker looks for messages to send (docs/decisions/023-outbox-worker.md).
 	OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
 	MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+	// The member import's CSV upload (and its preview sent back to apply) may be larger.
+	MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
 	COURSES_DIR: z.string().min(1).default('./courses'),
 	COURSE_MANIFEST: z.string().min(1).default('./build/courses/manifest.json'),
 })

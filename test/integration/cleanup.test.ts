@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from 'vitest'
 import { deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
-import { LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { LONGEST_WINDOW_MS } from '#app/modules/rate-limit/rate-limit.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { createUser } from '#tests/fixtures/users.ts'
 
-test('deletes expired sessions and closed rate-limit windows, and keeps everything still in force', async () => {
+test('deletes expired sessions, abandoned log-ins and closed rate-limit windows, and keeps everything still in force', async () => {
 	const user = await createUser()
 	const now = new Date()
 	const minute = 60_000
@@ -19,8 +19,17 @@ test('deletes expired sessions and closed rate-limit windows, and keeps everythi
 	const [closed, open] = [`cleanup:closed:${randomUUID()}`, `cleanup:open:${randomUUID()}`]
 	await prisma.rateLimitBucket.createMany({
 		data: [
-			{ key: closed, count: 10, windowStart: new Date(now.getTime() - LOGIN_FAILURE_POLICY.windowMs - minute) },
-			{ key: open, count: 10, windowStart: new Date(now.getTime() - minute) },
+			{ key: closed, count: 10, windowStart: new Date(now.getTime() - LONGEST_WINDOW_MS - minute) },
+			// Open under an hour-long policy (sign-ups, reset requests), though past a log-in window.
+			{ key: open, count: 10, windowStart: new Date(now.getTime() - LONGEST_WINDOW_MS + minute) },
+		],
+	})
+
+	const [expiredLogin, pendingLogin] = [randomUUID(), randomUUID()]
+	await prisma.loginChallenge.createMany({
+		data: [
+			{ id: expiredLogin, userId: user.id, expiresAt: new Date(now.getTime() - minute) },
+			{ id: pendingLogin, userId: user.id, expiresAt: new Date(now.getTime() + minute) },
 		],
 	})
 
@@ -32,4 +41,6 @@ test('deletes expired sessions and closed rate-limit windows, and keeps everythi
 	expect(sessions.map((session) => session.id)).toEqual([live])
 	const buckets = await prisma.rateLimitBucket.findMany({ where: { key: { in: [closed, open] } }, select: { key: true } })
 	expect(buckets.map((bucket) => bucket.key)).toEqual([open])
+	const logins = await prisma.loginChallenge.findMany({ where: { id: { in: [expiredLogin, pendingLogin] } }, select: { id: true } })
+	expect(logins.map((login) => login.id)).toEqual([pendingLogin])
 })

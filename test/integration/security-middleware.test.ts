@@ -3,6 +3,7 @@ import net from 'node:net'
 import http from 'node:http'
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { IMPORT_MESSAGES, memberImportBodyLimit } from '#app/modules/organisations/member-import.ts'
 import { ClientError } from '../../server/errors.ts'
 import { checkProxySetting, configurationWarnings, limitBodySize, rejectForeignOrigins } from '../../server/security.ts'
 
@@ -11,6 +12,8 @@ import { checkProxySetting, configurationWarnings, limitBodySize, rejectForeignO
  * it is tested here on a real server (port 0) the way server/index.ts mounts it.
  */
 const MAX_BYTES = 1024
+const MAX_IMPORT_BYTES = 4 * MAX_BYTES
+const IMPORT_PATH = '/org/acme/members/import'
 
 let server: http.Server
 let origin: string
@@ -19,8 +22,8 @@ let port: number
 beforeAll(async () => {
 	const app = express()
 	app.use(rejectForeignOrigins({ trustProxy: false }))
-	app.use(limitBodySize(MAX_BYTES))
-	app.all(['/echo', '/scim/v2/acme/Users', '/scim/Users'], (req, res) => {
+	app.use(limitBodySize(MAX_BYTES, [memberImportBodyLimit(MAX_IMPORT_BYTES)]))
+	app.all(['/echo', IMPORT_PATH, '/scim/v2/acme/Users', '/scim/Users'], (req, res) => {
 		let bytes = 0
 		req.on('data', (chunk: Buffer) => (bytes += chunk.length))
 		req.on('end', () => res.type('text/plain').send(`passed ${req.method} ${bytes}`))
@@ -128,6 +131,17 @@ describe('rejectForeignOrigins', () => {
 })
 
 describe('limitBodySize', () => {
+	test('the member import takes a larger file, up to its own limit, with its own refusal', async () => {
+		const post = (path: string, bytes: number) => fetch(`${origin}${path}`, { method: 'POST', headers: { Origin: origin }, body: 'x'.repeat(bytes) })
+		expect(await (await post(IMPORT_PATH, MAX_IMPORT_BYTES)).text()).toBe(`passed POST ${MAX_IMPORT_BYTES}`)
+		const tooLarge = await post(IMPORT_PATH, MAX_IMPORT_BYTES + 1)
+		expect(tooLarge.status).toBe(413)
+		expect(await tooLarge.text()).toBe(IMPORT_MESSAGES.fileTooLarge(MAX_IMPORT_BYTES))
+		// Only that page: the same body elsewhere is refused by the general limit.
+		expect((await post('/echo', MAX_IMPORT_BYTES)).status).toBe(413)
+		expect((await post('/org/acme/members/import/extra', MAX_BYTES + 1)).status).toBe(413)
+	})
+
 	test('a body at the limit passes', async () => {
 		const response = await fetch(`${origin}/echo`, { method: 'POST', headers: { Origin: origin }, body: 'x'.repeat(MAX_BYTES) })
 		expect(response.status).toBe(200)

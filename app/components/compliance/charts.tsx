@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react'
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { REQUIREMENT_STATUSES, type RequirementStatus, STATUS_LABELS, type StatusCounts } from '#app/modules/compliance/status.ts'
+import { useHydrated } from '#app/utils/use-hydrated.ts'
 
 /** Bar colours per status; SVG fill attributes cannot read CSS variables. */
 const STATUS_COLOURS: Record<RequirementStatus, string> = {
@@ -10,17 +10,10 @@ const STATUS_COLOURS: Record<RequirementStatus, string> = {
 	COMPLIANT: '#15803d',
 }
 
-/**
- * Charts draw in the browser only: recharts writes inline style attributes, which the server's
- * Content-Security-Policy (style-src 'self') refuses in HTML, while styles a script sets are
- * allowed. Until then, and for screen readers (the charts are hidden from them), the table under
- * each chart carries the figures.
- */
-function useHydrated() {
-	const [hydrated, setHydrated] = useState(false)
-	useEffect(() => setHydrated(true), [])
-	return hydrated
-}
+// Charts draw in the browser only (useHydrated): recharts writes inline style attributes, which
+// the server's Content-Security-Policy (style-src 'self') refuses in HTML, while styles a script
+// sets are allowed. Until then, and for screen readers (the charts are hidden from them), the
+// table under each chart carries the figures.
 
 export type StatusRow = { label: string; counts: StatusCounts }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { prisma } from '#app/utils/db.server.ts'
 
@@ -12,6 +13,7 @@ export const AUDIT_ACTIONS = {
 	'member.deactivated': 'Deactivated a member',
 	'member.reactivated': 'Reactivated a member',
 	'member.manager_departments_changed': 'Limited a manager to departments',
+	'member.import_applied': 'Imported members from a CSV file',
 	'requirement.created': 'Added a training requirement',
 	'requirement.adjusted': 'Adjusted a training requirement',
 	'requirement.paused': 'Paused a training requirement',
@@ -32,6 +34,8 @@ export const AUDIT_ACTIONS = {
 	'member.external_id_changed': 'Linked a member to the identity provider',
 	'department.renamed': 'Renamed a department',
 	'department.deleted': 'Deleted a department',
+	'organisation.mfa_required': 'Required a second factor of every member',
+	'organisation.mfa_optional': 'Stopped requiring a second factor',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS
@@ -50,6 +54,28 @@ export interface AuditEntry {
 /** Written in the same transaction as the change it records, so neither exists without the other. */
 export async function recordAuditEvent(db: Db, entry: AuditEntry) {
 	await db.auditEvent.create({ data: entry, select: { id: true } })
+}
+
+/**
+ * Many events in one statement, for changes that touch thousands of people at once (the CSV
+ * import): one INSERT from arrays instead of one per event.
+ */
+export async function recordAuditEvents(db: Db, entries: readonly AuditEntry[]) {
+	if (entries.length === 0) return
+	if (entries.length === 1) return recordAuditEvent(db, entries[0]!)
+	const column = <Value>(pick: (entry: AuditEntry) => Value) => entries.map(pick)
+	await db.$executeRaw`
+		INSERT INTO "AuditEvent" ("id", "organisationId", "actorId", "action", "targetUserId", "targetLabel", "details", "createdAt")
+		SELECT e."id", e."organisationId", e."actorId", e."action", e."targetUserId", e."targetLabel", e."details"::jsonb, ${new Date()}::timestamp(3)
+		FROM unnest(
+			${column(() => randomBytes(12).toString('hex'))}::text[],
+			${column((entry) => entry.organisationId)}::text[],
+			${column((entry) => entry.actorId)}::text[],
+			${column((entry) => entry.action)}::text[],
+			${column((entry) => entry.targetUserId ?? null)}::text[],
+			${column((entry) => entry.targetLabel ?? null)}::text[],
+			${column((entry) => (entry.details ? JSON.stringify(entry.details) : null))}::text[]
+		) AS e("id", "organisationId", "actorId", "action", "targetUserId", "targetLabel", "details")`
 }
 
 export const AUDIT_PAGE_SIZE = 50

@@ -2,7 +2,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
-import { recordAuditEvent } from './audit.server.ts'
+import { type AuditEntry, recordAuditEvent, recordAuditEvents } from './audit.server.ts'
 import type { ManagerScope } from './manager-scope.server.ts'
 import { ROLE_LABELS } from './roles.ts'
 
@@ -78,19 +78,52 @@ async function findMembership(organisationId: string, membershipId: string) {
 	return membership
 }
 
+export const LAST_ADMIN_MESSAGE = 'Every organisation needs at least one active admin. Make someone else an admin first.'
+
+/** Whether some active admin is left once the `leaving` memberships stop being admins or are deactivated. */
+export const keepsAnAdmin = (activeAdminIds: readonly string[], leaving: ReadonlySet<string>) => activeAdminIds.some((id) => !leaving.has(id))
+
 /**
  * An organisation must always keep one active admin, or nobody could manage it again. The admin
  * rows are locked until the transaction ends, so two admins demoting each other at the same
  * moment cannot both pass this check.
  */
-export async function assertAnotherAdminRemains(tx: Prisma.TransactionClient, organisationId: string, membershipId: string) {
+export async function assertAdminsRemain(tx: Prisma.TransactionClient, organisationId: string, leavingMembershipIds: readonly string[]) {
 	const admins = await tx.$queryRaw<Array<{ id: string }>>`
 		SELECT "id" FROM "Membership"
 		WHERE "organisationId" = ${organisationId} AND "role" = 'ADMIN' AND "deactivatedAt" IS NULL
 		FOR UPDATE`
-	if (!admins.some((admin) => admin.id !== membershipId)) {
-		throw new MemberChangeError('Every organisation needs at least one active admin. Make someone else an admin first.')
+	if (!keepsAnAdmin(admins.map((admin) => admin.id), new Set(leavingMembershipIds))) throw new MemberChangeError(LAST_ADMIN_MESSAGE)
+}
+
+type Placement = { role: Role; departmentId: string | null }
+
+/**
+ * What moving a member to another role or department writes besides the two values, for the
+ * members page and the CSV import alike: a requirement for a role or a department applies to the
+ * member from the move on (null: unchanged), and department limits belong to the manager role,
+ * so a later promotion starts unlimited.
+ */
+export function placementChange(current: Placement, next: Placement, at: Date) {
+	return {
+		roleSince: current.role !== next.role ? at : null,
+		departmentSince: current.departmentId !== next.departmentId ? at : null,
+		dropsManagerDepartments: current.role === 'MANAGER' && next.role !== 'MANAGER',
 	}
+}
+
+type Audited = { role: Role; department: string | null }
+
+/** The audit events of such a move: one for the role, one for the department, each only when it changed. */
+export function placementAuditEvents(
+	target: { organisationId: string; actorId: string; targetUserId: string; targetLabel: string },
+	from: Audited,
+	to: Audited,
+): AuditEntry[] {
+	return [
+		...(from.role !== to.role ? [{ ...target, action: 'member.role_changed' as const, details: { from: ROLE_LABELS[from.role], to: ROLE_LABELS[to.role] } }] : []),
+		...(from.department !== to.department ? [{ ...target, action: 'member.department_changed' as const, details: { from: from.department, to: to.department } }] : []),
+	]
 }
 
 export async function updateMember({
@@ -110,35 +143,27 @@ export async function updateMember({
 	await assertDepartmentInOrganisation(organisationId, departmentId)
 
 	return prisma.$transaction(async (tx) => {
-		if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAnotherAdminRemains(tx, organisationId, membershipId)
+		if (membership.role === 'ADMIN' && role !== 'ADMIN') await assertAdminsRemain(tx, organisationId, [membershipId])
+		const change = placementChange(membership, { role, departmentId }, new Date())
 		const result = await tx.membership.update({
 			where: { id: membership.id },
 			data: {
 				role,
 				departmentId,
-				// A requirement for a role or a department applies to the member from the move on.
-				...(membership.role !== role ? { roleSince: new Date() } : {}),
-				...(membership.departmentId !== departmentId ? { departmentSince: new Date() } : {}),
-				// Department limits belong to the manager role: a later promotion starts unlimited.
-				...(membership.role === 'MANAGER' && role !== 'MANAGER' ? { managedDepartments: { deleteMany: {} } } : {}),
+				...(change.roleSince ? { roleSince: change.roleSince } : {}),
+				...(change.departmentSince ? { departmentSince: change.departmentSince } : {}),
+				...(change.dropsManagerDepartments ? { managedDepartments: { deleteMany: {} } } : {}),
 			},
 			select: { department: { select: { name: true } } },
 		})
-		const target = { organisationId, actorId, targetUserId: membership.user.id, targetLabel: membership.user.email }
-		if (membership.role !== role) {
-			await recordAuditEvent(tx, {
-				...target,
-				action: 'member.role_changed',
-				details: { from: ROLE_LABELS[membership.role], to: ROLE_LABELS[role] },
-			})
-		}
-		if (membership.departmentId !== departmentId) {
-			await recordAuditEvent(tx, {
-				...target,
-				action: 'member.department_changed',
-				details: { from: membership.department?.name ?? null, to: result.department?.name ?? null },
-			})
-		}
+		await recordAuditEvents(
+			tx,
+			placementAuditEvents(
+				{ organisationId, actorId, targetUserId: membership.user.id, targetLabel: membership.user.email },
+				{ role: membership.role, department: membership.department?.name ?? null },
+				{ role, department: result.department?.name ?? null },
+			),
+		)
 		return result
 	})
 }
@@ -157,7 +182,7 @@ export async function setMemberActive({
 	const membership = await findMembership(organisationId, membershipId)
 	if (active === (membership.deactivatedAt === null)) return
 	await prisma.$transaction(async (tx) => {
-		if (!active && membership.role === 'ADMIN') await assertAnotherAdminRemains(tx, organisationId, membershipId)
+		if (!active && membership.role === 'ADMIN') await assertAdminsRemain(tx, organisationId, [membershipId])
 		await tx.membership.update({
 			where: { id: membership.id },
 			data: { deactivatedAt: active ? null : new Date() },

@@ -47,3 +47,18 @@ export const LimitManagerSchema = z.object({
 export const MemberActionSchema = z.discriminatedUnion('intent', [UpdateMemberSchema, SetMemberActiveSchema, LimitManagerSchema])
 
 export const RevokeInvitationSchema = z.object({ intent: z.literal('revoke'), invitationId: RecordIdSchema })
+
+/** The CSV upload of a member import; the checkbox asks to deactivate members missing from the file. */
+export const ImportUploadSchema = z.object({
+	intent: z.literal('preview'),
+	file: z.instanceof(File, { message: 'Choose a CSV file' }),
+	deactivateMissing: z.boolean().default(false),
+})
+
+/** Applying the previewed import: the file's text and the plan's fingerprint come back from the preview page. */
+export const ImportApplySchema = z.object({
+	intent: z.literal('apply'),
+	csv: setByPage(z.string()),
+	fingerprint: setByPage(z.string().regex(/^[0-9a-f]{64}$/)),
+	deactivateMissing: setByPage(z.enum(['true', 'false'])).transform((value) => value === 'true'),
+})

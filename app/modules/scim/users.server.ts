@@ -2,7 +2,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { hashUnknownPassword } from '#app/modules/auth/password.server.ts'
 import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
-import { assertAnotherAdminRemains, MemberChangeError } from '#app/modules/organisations/members.server.ts'
+import { assertAdminsRemain, MemberChangeError } from '#app/modules/organisations/members.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { addedByProvisioningEmail } from './emails.ts'
 import { ScimError } from './errors.ts'
@@ -188,7 +188,7 @@ async function changeUser(actor: ScimActor, id: string, desire: (member: Member)
 /** Deactivating keeps the person's learning records (decision 011); the last active admin stays. */
 async function setActive(tx: Prisma.TransactionClient, actor: ScimActor, member: Member, active: boolean) {
 	if (!active && member.role === 'ADMIN') {
-		await assertAnotherAdminRemains(tx, actor.organisationId, member.id).catch((error: unknown) => {
+		await assertAdminsRemain(tx, actor.organisationId, [member.id]).catch((error: unknown) => {
 			throw error instanceof MemberChangeError ? new ScimError(409, SCIM_MESSAGES.lastAdmin, 'mutability') : error
 		})
 	}
