@@ -101,6 +101,8 @@ function appServer({ port, dataDir, env }: { port: number; dataDir: string; env:
 			TRUST_PROXY: 'false',
 			// Production requires a key; this one is for the tests only.
 			ENCRYPTION_KEY: 'playwright-tests-encryption-key-0123456789',
+			// The outbox worker looks for mail to send often, so an emailed link arrives within the test's wait.
+			OUTBOX_POLL_MS: '500',
 			...env,
 		},
 	}

@@ -3,9 +3,10 @@ import crypto from 'node:crypto'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'
 import express from 'express'
-import { sendDailyDigests } from '#app/modules/compliance/reminders.server.ts'
+import { runDailyCompliance } from '#app/modules/compliance/daily-run.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { CLEANUP_INTERVAL_MS, deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
+import { startOutboxWorker } from '#app/modules/mail/worker.server.ts'
 import { configuredMigrationDriver } from '#app/modules/db/migration-drivers.server.ts'
 import { applyMigrations, findPendingMigrations, MigrationError } from '#app/modules/db/migrations.server.ts'
 import { answerDatabaseOutages, explainStartupFailure } from '#app/modules/db/availability.server.ts'
@@ -105,10 +106,13 @@ app.use(errorHandler)
 // daily compliance run (snapshot and digests) is made; it does nothing twice on one UTC day.
 async function cleanUp() {
 	await deleteExpiredRecords().catch((error: unknown) => console.error('Deleting expired records failed', error))
-	await sendDailyDigests({ origin: configuredAppOrigin() }).catch((error: unknown) => console.error('The daily compliance run failed', error))
+	await runDailyCompliance({ origin: configuredAppOrigin() }).catch((error: unknown) => console.error('The daily compliance run failed', error))
 }
 void cleanUp()
 setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
+
+// Every process delivers the outbox; on one PostgreSQL each message is still sent once (decision 023).
+const outboxWorker = startOutboxWorker({ pollMs: env.OUTBOX_POLL_MS })
 
 for (const warning of configurationWarnings(env)) console.warn(warning)
 if (env.SMTP_URL && !env.APP_URL) {
@@ -129,6 +133,7 @@ async function shutdown() {
 		setTimeout(resolve, 10_000).unref()
 	})
 	await viteDevServer?.close()
+	await Promise.race([outboxWorker.stop(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
 	await Promise.race([disconnectDatabase(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
 	process.exit(0)
 }

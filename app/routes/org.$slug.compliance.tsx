@@ -7,7 +7,8 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ListFilters, optionsOf, SearchFilter, SelectFilter } from '#app/components/list-filters.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { getComplianceOverview } from '#app/modules/compliance/overview.server.ts'
-import { NothingToRemind, sendReminders } from '#app/modules/compliance/reminders.server.ts'
+import { describeQueuedReminders, describeReminderDelivery } from '#app/modules/compliance/reminder-messages.ts'
+import { NothingToRemind, queueReminders, reportReminderDelivery } from '#app/modules/compliance/reminders.server.ts'
 import { listComplianceMembers } from '#app/modules/compliance/report.server.ts'
 import { MEMBER_SORTS, MemberTableQuerySchema, ReminderActionSchema } from '#app/modules/compliance/schemas.ts'
 import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
@@ -15,6 +16,7 @@ import { formatPercent } from '#app/modules/compliance/statement.ts'
 import { meetsRequirement, REQUIREMENT_STATUSES, STATUS_LABELS } from '#app/modules/compliance/status.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { isEmailConfigured } from '#app/utils/email.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { getAppOrigin } from '#app/utils/http.server.ts'
 import { readListQuery } from '#app/utils/list-query.server.ts'
@@ -22,11 +24,15 @@ import { readListQuery } from '#app/utils/list-query.server.ts'
 export const meta: MetaFunction = () => [{ title: 'Compliance · Bulwark' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const { organisation, scope } = await requireManagerScope(request, params.slug)
+	const { organisation, scope, user } = await requireManagerScope(request, params.slug)
 	const query = readListQuery(request, MemberTableQuerySchema)
 	const at = new Date()
-	const [overview, table] = await Promise.all([getComplianceOverview(scope, at), listComplianceMembers(scope, query, at)])
-	return { organisation, limited: scope.departmentIds !== null, overview, table, query }
+	const [overview, table, reminders] = await Promise.all([
+		getComplianceOverview(scope, at),
+		listComplianceMembers(scope, query, at),
+		reportReminderDelivery({ organisationId: organisation.id, actorId: user.id, at }),
+	])
+	return { organisation, limited: scope.departmentIds !== null, overview, table, query, reminders }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -35,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (submission.status !== 'success') return data({ message: 'Choose whom to remind from the dashboard.', sent: null }, { status: 400 })
 	let result
 	try {
-		result = await sendReminders({
+		result = await queueReminders({
 			scope,
 			actorId: user.id,
 			membershipId: submission.value.intent === 'remind' ? submission.value.membershipId : undefined,
@@ -46,17 +52,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		if (!(error instanceof NothingToRemind)) throw error
 		return data({ message: error.message, sent: null }, { status: 400 })
 	}
-	const message = [
-		result.sent === 1 ? 'Sent 1 reminder.' : `Sent ${result.sent} reminders.`,
-		result.alreadyRemindedToday ? `${result.alreadyRemindedToday} already had one today and will hear again tomorrow at the earliest.` : '',
-	]
-		.filter(Boolean)
-		.join(' ')
-	return { message, sent: result.sent }
+	return { message: describeQueuedReminders(result, isEmailConfigured()), sent: result.queued }
 }
 
 export default function ComplianceDashboard() {
-	const { organisation, limited, overview, table, query } = useLoaderData<typeof loader>()
+	const { organisation, limited, overview, table, query, reminders } = useLoaderData<typeof loader>()
+	const reminderDelivery = describeReminderDelivery(reminders)
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const base = `/org/${organisation.slug}/compliance`
@@ -118,6 +119,7 @@ export default function ComplianceDashboard() {
 				</button>
 				<span className="muted small">A member gets at most one reminder a day.</span>
 			</Form>
+			{reminderDelivery ? <p className="muted small">{reminderDelivery}</p> : null}
 
 			<div className="chart-grid">
 				<section aria-labelledby="by-department-title" className="card">

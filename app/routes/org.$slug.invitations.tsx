@@ -47,9 +47,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			origin: getAppOrigin(request, getEnv().APP_URL),
 			...submission.value,
 		})
-		// The link is shown once, right now (only its hash is stored), and only when it was not emailed.
-		const { emailed, link } = created
-		return { result: submission.reply({ resetForm: true }), created: { email: submission.value.email, link: emailed ? null : link } }
+		// Without mail the link is shown once, right now: only its hash is stored, and the outbox keeps it encrypted.
+		return { result: submission.reply({ resetForm: true }), created: { email: submission.value.email, link: isEmailConfigured() ? null : created.link } }
 	} catch (error) {
 		if (!(error instanceof MemberChangeError)) throw error
 		return data({ result: submission.reply({ formErrors: [error.message] }), created: null }, { status: 400 })
@@ -91,7 +90,7 @@ export default function InvitationsPage() {
 						</>
 					) : (
 						<p>
-							Invitation emailed to <strong>{created.email}</strong>.
+							Invitation queued for <strong>{created.email}</strong>: it is being emailed now. The outbox shows when it was delivered.
 						</p>
 					)}
 				</div>

@@ -5,7 +5,8 @@ import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import type { OutboxKind } from '#app/generated/prisma/enums.ts'
-import { listOutbox } from '#app/modules/compliance/reminders.server.ts'
+import { DELIVERY_STATE_LABELS } from '#app/modules/mail/delivery-state.ts'
+import { listOutbox } from '#app/modules/mail/outbox.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { canAdminister } from '#app/modules/organisations/roles.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
@@ -24,7 +25,7 @@ const OutboxQuerySchema = z.object({
 
 const COLUMNS = ['When (UTC)', 'Kind', 'To', 'Message', 'Delivery']
 
-const KIND_LABELS: Record<OutboxKind, string> = { REMINDER: 'Reminder', DIGEST: 'Daily digest' }
+const KIND_LABELS: Record<OutboxKind, string> = { REMINDER: 'Reminder', DIGEST: 'Daily digest', INVITATION: 'Invitation', ACCOUNT: 'Account' }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation } = await requireMembership(request, params.slug, {
@@ -34,8 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const query = OutboxQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams))
 	if (!query.success) throw badRequest(`${query.error.issues.map((issue) => issue.message).join('. ')}.`)
 	const { page } = query.data
-	const { messages, total, pageCount } = await listOutbox(organisation.id, page)
-	return { page, pageCount, total, messages, emailConfigured: isEmailConfigured() }
+	const emailConfigured = isEmailConfigured()
+	const { messages, total, pageCount } = await listOutbox(organisation.id, page, emailConfigured)
+	return { page, pageCount, total, messages, emailConfigured }
 }
 
 const utcMinute = (date: Date | string) => new Date(date).toISOString().slice(0, 16).replace('T', ' ')
@@ -46,10 +48,10 @@ export default function OutboxPage() {
 		<section>
 			<h2>Outbox</h2>
 			<p className="muted">
-				Every reminder and daily digest Bulwark wrote to your members, newest first ({total} in all).{' '}
+				Every invitation, reminder and daily digest Bulwark wrote for your organisation, newest first ({total} in all).{' '}
 				{emailConfigured
-					? 'Mail is configured: each message is emailed and kept here.'
-					: 'Mail is not configured (SMTP_URL), so messages are kept here only; pass them on if you need to.'}
+					? 'Mail is configured: a background worker emails each message within moments, retries a failed one after 1, 2, 4 and 8 minutes, and keeps it here.'
+					: 'Mail is not configured (SMTP_URL), so messages wait here; reminders and digests are discarded after a day, invitations when their link expires.'}
 			</p>
 			<DataTable columns={COLUMNS}>
 				{messages.map((message) => (
@@ -82,11 +84,13 @@ export default function OutboxPage() {
 						<td>
 							{message.deliveredAt ? (
 								<>Delivered {utcMinute(message.deliveredAt)}</>
-							) : message.deliveryError ? (
-								<span className="badge badge-inactive">Not delivered: {message.deliveryError}</span>
 							) : (
-								<span className="badge">Kept in outbox</span>
+								<span className={message.state === 'failed' || message.state === 'discarded' ? 'badge badge-inactive' : 'badge'}>
+									{DELIVERY_STATE_LABELS[message.state]}
+								</span>
 							)}
+							{message.state === 'retrying' && message.nextAttemptAt ? <span className="small"> next try {utcMinute(message.nextAttemptAt)}</span> : null}
+							{message.deliveryError && message.state !== 'delivered' ? <p className="small muted">{message.deliveryError}</p> : null}
 						</td>
 					</tr>
 				))}

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
 	MAIL_FROM: z.string().min(3).default('Bulwark <no-reply@localhost>'),
+	// How often the outbox worker looks for messages to send (docs/decisions/023-outbox-worker.md).
+	OUTBOX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
 	MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
 	COURSES_DIR: z.string().min(1).default('./courses'),
 	COURSE_MANIFEST: z.string().min(1).default('./build/courses/manifest.json'),

@@ -68,7 +68,7 @@ test('an admin applies the baseline, a learner completes it, the dashboard and C
 
 		// A reminder for the learner, once a day; the admin finds it in the outbox.
 		await learnerRow.getByRole('button', { name: `Remind ${learner.name}` }).click()
-		await expect(page.getByRole('status').filter({ hasText: 'Sent 1 reminder.' })).toBeVisible()
+		await expect(page.getByRole('status').filter({ hasText: 'Queued 1 reminder; email is not configured, so it waits in the outbox.' })).toBeVisible()
 		await page.getByRole('navigation', { name: 'Organisation' }).getByRole('link', { name: 'Outbox' }).click()
 		await expect(page.getByRole('row').filter({ hasText: learner.email })).toContainText('Reminder')
 

@@ -32,7 +32,7 @@ test('an admin invites a colleague by email and the colleague joins through the 
 	await page.getByRole('button', { name: 'Send invitation' }).click()
 
 	// Emailed: the page says so and does not show the link.
-	await expect(page.getByRole('status')).toContainText(`Invitation emailed to ${colleague.email}.`)
+	await expect(page.getByRole('status')).toContainText(`Invitation queued for ${colleague.email}: it is being emailed now.`)
 	await expect(page.getByLabel('Invitation link')).toHaveCount(0)
 	await expect(page.getByRole('main')).not.toContainText('/invitations/')
 	await expect(page.getByRole('row').filter({ hasText: colleague.email })).toBeVisible()

@@ -2,7 +2,7 @@ import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import { backfillComplianceHistory } from '#app/modules/compliance/history.server.ts'
 import { listAssignedTraining } from '#app/modules/compliance/member-requirements.server.ts'
-import { sendReminders } from '#app/modules/compliance/reminders.server.ts'
+import { queueReminders } from '#app/modules/compliance/reminders.server.ts'
 import { removeRequirement, setRequirementPaused } from '#app/modules/compliance/requirements.server.ts'
 import { issueStatement } from '#app/modules/compliance/statements.server.ts'
 import { REQUIREMENT_STATUSES, type RequirementStatus, STATUS_LABELS } from '#app/modules/compliance/status.ts'
@@ -469,7 +469,7 @@ describe('two requirements on one course', () => {
 			[courseSlug, 'Sales'],
 		])
 
-		await sendReminders({ scope: { organisationId: organisation.id, departmentIds: null }, actorId: admin.id, membershipId: seller.membershipId, origin: 'http://localhost' })
+		await queueReminders({ scope: { organisationId: organisation.id, departmentIds: null }, actorId: admin.id, membershipId: seller.membershipId, origin: 'http://localhost' })
 		const reminder = await prisma.outboxMessage.findFirstOrThrow({ where: { membershipId: seller.membershipId }, select: { text: true } })
 		expect(reminder.text).toContain(`- ${courseSlug} — Everyone (Overdue)`)
 		expect(reminder.text).toContain(`- ${courseSlug} — Sales (Overdue)`)

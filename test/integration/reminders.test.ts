@@ -1,7 +1,8 @@
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { listOutbox, NothingToRemind, OUTBOX_PAGE_SIZE, sendDailyDigests, sendReminders } from '#app/modules/compliance/reminders.server.ts'
+import { runDailyCompliance } from '#app/modules/compliance/daily-run.server.ts'
+import { NothingToRemind, queueReminders } from '#app/modules/compliance/reminders.server.ts'
+import { listOutbox, OUTBOX_PAGE_SIZE } from '#app/modules/mail/outbox.server.ts'
+import { deliverDueMessages } from '#app/modules/mail/worker.server.ts'
 import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { loader as outboxLoader } from '#app/routes/org.$slug.outbox.tsx'
@@ -9,6 +10,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { complianceFixtures } from '#tests/fixtures/compliance.ts'
+import { startSmtpSink } from '#tests/fixtures/smtp.ts'
 import { FREE_COURSE, MEMBERS_COURSE } from '#tests/fixtures/learning.ts'
 import { addMember, createDepartment, createOrganisationWithAdmin, createSessionCookie, expectThrownStatus, getRequest, routeContext } from '#tests/fixtures/users.ts'
 
@@ -46,7 +48,7 @@ const outboxOf = (organisationId: string) =>
 
 const reminderAudit = (organisationId: string) =>
 	prisma.auditEvent.findMany({
-		where: { organisationId, action: 'compliance.reminders_sent' },
+		where: { organisationId, action: 'compliance.reminders_queued' },
 		orderBy: { createdAt: 'asc' },
 		select: { actorId: true, targetUserId: true, details: true },
 	})
@@ -72,7 +74,7 @@ describe('reminding everyone due or overdue', () => {
 		await completion(compliant.id, FREE_COURSE, { completedAt: daysFrom(-5), expiresAt: daysFrom(360) })
 		await joined(40, { deactivated: true })
 
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 3, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ queued: 3, alreadyRemindedToday: 0 })
 
 		const messages = await outboxOf(organisation.id)
 		expect(messages.map((message) => message.membershipId).sort()).toEqual([overdue.membershipId, dueSoon.membershipId, dueLater.membershipId].sort())
@@ -89,14 +91,14 @@ describe('reminding everyone due or overdue', () => {
 		expect(toDueSoon.subject).toBe(`Reminder from ${organisation.name}: security training due`)
 		expect(toDueSoon.text).toContain(`(Due): due ${formatDate(daysFrom(5))}`)
 
-		expect(await reminderAudit(organisation.id)).toEqual([{ actorId: admin.id, targetUserId: null, details: { sent: 3, alreadyRemindedToday: 0 } }])
+		expect(await reminderAudit(organisation.id)).toEqual([{ actorId: admin.id, targetUserId: null, details: { queued: 3, alreadyRemindedToday: 0 } }])
 	})
 
 	test('lists every outstanding requirement of the member, overdue first', async () => {
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-two')
 		await requirement(organisation.id, { courseSlug: MEMBERS_COURSE, audience: 'ROLES', roles: ['LEARNER'], dueWithinDays: 10, createdAt: daysFrom(-2000) })
 		const learner = await joined(20)
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 1, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ queued: 1, alreadyRemindedToday: 0 })
 		const { bySlug } = await getCourseLibrary()
 		const [message] = (await outboxOf(organisation.id)).filter((row) => row.membershipId === learner.membershipId)
 		expect(message?.text.split('\n').filter((line) => line.startsWith('- '))).toEqual([
@@ -109,19 +111,19 @@ describe('reminding everyone due or overdue', () => {
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-daily')
 		await joined(40)
 		await joined(25)
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 2, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ queued: 2, alreadyRemindedToday: 0 })
 		const laterThatDay = new Date(`${isoDay(AT)}T23:59:59.000Z`)
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: laterThatDay })).toEqual({ sent: 0, alreadyRemindedToday: 2 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: laterThatDay })).toEqual({ queued: 0, alreadyRemindedToday: 2 })
 		expect(await outboxOf(organisation.id)).toHaveLength(2)
 
 		const nextDay = new Date(`${isoDay(daysFrom(1))}T00:00:00.000Z`)
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: nextDay })).toEqual({ sent: 2, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: nextDay })).toEqual({ queued: 2, alreadyRemindedToday: 0 })
 		const messages = await outboxOf(organisation.id)
 		expect(messages.map((message) => isoDay(message.sentOn))).toEqual([isoDay(AT), isoDay(AT), isoDay(nextDay), isoDay(nextDay)])
 		expect((await reminderAudit(organisation.id)).map((event) => event.details)).toEqual([
-			{ sent: 2, alreadyRemindedToday: 0 },
-			{ sent: 0, alreadyRemindedToday: 2 },
-			{ sent: 2, alreadyRemindedToday: 0 },
+			{ queued: 2, alreadyRemindedToday: 0 },
+			{ queued: 0, alreadyRemindedToday: 2 },
+			{ queued: 2, alreadyRemindedToday: 0 },
 		])
 	})
 
@@ -130,10 +132,10 @@ describe('reminding everyone due or overdue', () => {
 		const manager = await addMember(organisation.id, { role: 'MANAGER' })
 		for (const days of [40, 35, 31]) await joined(days)
 		const results = await Promise.all([
-			sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT }),
-			sendReminders({ scope, actorId: manager.user.id, origin: ORIGIN, at: AT }),
+			queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT }),
+			queueReminders({ scope, actorId: manager.user.id, origin: ORIGIN, at: AT }),
 		])
-		expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(3)
+		expect(results.reduce((sum, result) => sum + result.queued, 0)).toBe(3)
 		expect(results.reduce((sum, result) => sum + result.alreadyRemindedToday, 0)).toBe(3)
 		expect(await outboxOf(organisation.id)).toHaveLength(3)
 	})
@@ -146,9 +148,9 @@ describe('reminding everyone due or overdue', () => {
 		const inOperations = await joined(40, { departmentId: operations.id })
 		await joined(40)
 		const scope: ManagerScope = { organisationId: organisation.id, departmentIds: [sales.id] }
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 1, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ queued: 1, alreadyRemindedToday: 0 })
 		expect((await outboxOf(organisation.id)).map((message) => message.membershipId)).toEqual([inSales.membershipId])
-		const refused = await expectThrownStatus(sendReminders({ scope, actorId: admin.id, membershipId: inOperations.membershipId, origin: ORIGIN, at: AT }), 404)
+		const refused = await expectThrownStatus(queueReminders({ scope, actorId: admin.id, membershipId: inOperations.membershipId, origin: ORIGIN, at: AT }), 404)
 		expect(refused.data.message).toBe('We could not find that member among those you can see.')
 		expect(await outboxOf(organisation.id)).toHaveLength(1)
 	})
@@ -159,11 +161,11 @@ describe('reminding one member', () => {
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-one')
 		const learner = await joined(40)
 		const other = await joined(40)
-		expect(await sendReminders({ scope, actorId: admin.id, membershipId: learner.membershipId, origin: ORIGIN, at: AT })).toEqual({ sent: 1, alreadyRemindedToday: 0 })
-		expect(await sendReminders({ scope, actorId: admin.id, membershipId: learner.membershipId, origin: ORIGIN, at: AT })).toEqual({ sent: 0, alreadyRemindedToday: 1 })
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 1, alreadyRemindedToday: 1 })
+		expect(await queueReminders({ scope, actorId: admin.id, membershipId: learner.membershipId, origin: ORIGIN, at: AT })).toEqual({ queued: 1, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, membershipId: learner.membershipId, origin: ORIGIN, at: AT })).toEqual({ queued: 0, alreadyRemindedToday: 1 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ queued: 1, alreadyRemindedToday: 1 })
 		expect((await outboxOf(organisation.id)).map((message) => message.membershipId).sort()).toEqual([learner.membershipId, other.membershipId].sort())
-		expect((await reminderAudit(organisation.id))[0]).toEqual({ actorId: admin.id, targetUserId: learner.id, details: { sent: 1, alreadyRemindedToday: 0 } })
+		expect((await reminderAudit(organisation.id))[0]).toEqual({ actorId: admin.id, targetUserId: learner.id, details: { queued: 1, alreadyRemindedToday: 0 } })
 	})
 
 	test('a compliant member is refused with a reason, another organisation’s or a deactivated member 404; nothing is written', async () => {
@@ -174,11 +176,11 @@ describe('reminding one member', () => {
 		const other = await organisationWithRequirement('remind-foreign')
 		const foreign = await other.joined(40)
 
-		await expect(sendReminders({ scope, actorId: admin.id, membershipId: compliant.membershipId, origin: ORIGIN, at: AT })).rejects.toThrow(
+		await expect(queueReminders({ scope, actorId: admin.id, membershipId: compliant.membershipId, origin: ORIGIN, at: AT })).rejects.toThrow(
 			new NothingToRemind(`${compliant.name} has no training due or overdue, so there is nothing to remind them of.`),
 		)
 		for (const membershipId of [foreign.membershipId, deactivated.membershipId, 'no-such-member']) {
-			await expectThrownStatus(sendReminders({ scope, actorId: admin.id, membershipId, origin: ORIGIN, at: AT }), 404)
+			await expectThrownStatus(queueReminders({ scope, actorId: admin.id, membershipId, origin: ORIGIN, at: AT }), 404)
 		}
 		expect(await outboxOf(organisation.id)).toEqual([])
 		expect(await outboxOf(other.organisation.id)).toEqual([])
@@ -187,54 +189,40 @@ describe('reminding one member', () => {
 })
 
 describe('delivery', () => {
-	let smtp: SMTPServer | undefined
+	let sink: Awaited<ReturnType<typeof startSmtpSink>> | undefined
 	afterEach(async () => {
-		await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()))
-		// The transport remembers its server; the next configured test makes a new one.
-		;(globalThis as unknown as { __bulwarkSingletons?: Map<string, unknown> }).__bulwarkSingletons?.delete('smtp')
-		smtp = undefined
+		await sink?.stop()
+		sink = undefined
 	})
 
-	test('without SMTP every message stays in the outbox, undelivered and without an error', async () => {
+	test('without SMTP every message waits in the outbox, undelivered and without an error, and the worker leaves it', async () => {
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-no-smtp')
 		await joined(40)
 		await joined(31)
-		await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
+		await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
+		await deliverDueMessages(AT)
 		expect((await outboxOf(organisation.id)).map(({ deliveredAt, deliveryError }) => ({ deliveredAt, deliveryError }))).toEqual([
 			{ deliveredAt: null, deliveryError: null },
 			{ deliveredAt: null, deliveryError: null },
 		])
+		expect((await listOutbox(organisation.id, 1, false)).messages.map((message) => message.state)).toEqual(['waiting', 'waiting'])
 	})
 
-	test('with SMTP each message is emailed and marked delivered; a refused one records why and the others still go', async () => {
-		const received: { to: string[]; body: string }[] = []
-		smtp = new SMTPServer({
-			authOptional: true,
-			disabledCommands: ['STARTTLS', 'AUTH'],
-			logger: false,
-			onRcptTo(address, _session, callback) {
-				if (address.address.startsWith('refused')) callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }))
-				else callback()
-			},
-			onData(stream, session, callback) {
-				const chunks: Buffer[] = []
-				stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-				stream.on('end', () => {
-					received.push({ to: session.envelope.rcptTo.map((recipient) => recipient.address), body: Buffer.concat(chunks).toString('utf8') })
-					callback()
-				})
-			},
-		})
-		await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', () => resolve()))
-		getEnv().SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`
+	test('with SMTP nothing is sent in the request; the worker emails each message, a refused one records why and the others still go', async () => {
+		sink = await startSmtpSink({ refuse: (address) => address.startsWith('refused') })
+		const { received } = sink
 
+		// Its own day, earlier than any other suite's messages: the worker takes every message due by then.
+		const at = new Date('2019-06-03T09:00:00.000Z')
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-smtp')
-		const first = await joined(40)
-		const second = await joined(35)
-		const refusedUser = await joined(33)
+		const first = await joined(40, { at })
+		const second = await joined(35, { at })
+		const refusedUser = await joined(33, { at })
 		await prisma.user.update({ where: { id: refusedUser.id }, data: { email: `refused-${refusedUser.email}` }, select: { id: true } })
 
-		expect(await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })).toEqual({ sent: 3, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at })).toEqual({ queued: 3, alreadyRemindedToday: 0 })
+		expect(received).toEqual([])
+		expect(await deliverDueMessages(at)).toEqual({ delivered: 2, retrying: 1, failed: 0, discarded: 0 })
 		expect(received.flatMap((message) => message.to).sort()).toEqual([first.email, second.email].sort())
 		expect(received[0]?.body).toContain(`${ORIGIN}/dashboard`)
 		const messages = await outboxOf(organisation.id)
@@ -245,54 +233,8 @@ describe('delivery', () => {
 		expect(refused?.deliveredAt).toBeNull()
 		expect(refused?.deliveryError).toMatch(/Mailbox unavailable/)
 		expect(refused?.deliveryError).not.toContain('\n')
-	})
-
-	test('the daily run finishes deliveries a stopped process left undone, and only those', async () => {
-		const received: string[] = []
-		smtp = new SMTPServer({
-			authOptional: true,
-			disabledCommands: ['STARTTLS', 'AUTH'],
-			logger: false,
-			onData(stream, session, callback) {
-				stream.resume()
-				stream.on('end', () => {
-					received.push(...session.envelope.rcptTo.map((recipient) => recipient.address))
-					callback()
-				})
-			},
-		})
-		await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', () => resolve()))
-		getEnv().SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`
-
-		const { organisation, joined } = await organisationWithRequirement('remind-unfinished')
-		const learner = await joined(40)
-		const runAt = new Date('2032-05-05T12:00:00.000Z')
-		const written = async (label: string, minutesAgo: number, sentOn: string) =>
-			prisma.outboxMessage.create({
-				data: {
-					organisationId: organisation.id,
-					membershipId: learner.membershipId,
-					kind: 'REMINDER',
-					to: `${label}-${learner.email}`,
-					subject: label,
-					text: label,
-					sentOn: new Date(sentOn),
-					createdAt: new Date(runAt.getTime() - minutesAgo * 60_000),
-				},
-				select: { id: true },
-			})
-		const abandoned = await written('abandoned', 60, '2032-05-05')
-		const inFlight = await written('in-flight', 2, '2032-05-04')
-		const stale = await written('stale', 3 * 24 * 60, '2032-05-02')
-
-		const result = await sendDailyDigests({ origin: ORIGIN, at: runAt })
-		expect(received).toContain(`abandoned-${learner.email}`)
-		expect(received.filter((address) => address.startsWith('in-flight') || address.startsWith('stale'))).toEqual([])
-		expect(result.delivered).toBeGreaterThanOrEqual(1)
-		const state = async (id: string) => (await prisma.outboxMessage.findUniqueOrThrow({ where: { id }, select: { deliveredAt: true } })).deliveredAt
-		expect(await state(abandoned.id)).toBeInstanceOf(Date)
-		expect(await state(inFlight.id)).toBeNull()
-		expect(await state(stale.id)).toBeNull()
+		const report = await listOutbox(organisation.id, 1, true)
+		expect(report.messages.map((message) => message.state).sort()).toEqual(['delivered', 'delivered', 'retrying'])
 	})
 })
 
@@ -307,11 +249,11 @@ describe('the daily digest', () => {
 		const compliant = await joined(400, at)
 		await completion(compliant.id, FREE_COURSE, { completedAt: new Date(DIGEST_AT.getTime() - 5 * DAY), expiresAt: new Date(DIGEST_AT.getTime() + 360 * DAY) })
 		const remindedByManager = await joined(29, at)
-		await sendReminders({ scope, actorId: admin.id, membershipId: remindedByManager.membershipId, origin: ORIGIN, at: new Date(DIGEST_AT.getTime() - HOUR) })
+		await queueReminders({ scope, actorId: admin.id, membershipId: remindedByManager.membershipId, origin: ORIGIN, at: new Date(DIGEST_AT.getTime() - HOUR) })
 
-		const first = await sendDailyDigests({ origin: ORIGIN, at: DIGEST_AT })
+		const first = await runDailyCompliance({ origin: ORIGIN, at: DIGEST_AT })
 		expect(first.failedOrganisations).toBe(0)
-		expect(first.sent).toBeGreaterThanOrEqual(3)
+		expect(first.queued).toBeGreaterThanOrEqual(3)
 		const afterFirst = await outboxOf(organisation.id)
 		// A manager's reminder earlier that day does not take the digest's place: the kinds count apart.
 		expect(afterFirst.filter((message) => message.kind === 'DIGEST').map((message) => message.membershipId).sort()).toEqual(
@@ -331,16 +273,16 @@ describe('the daily digest', () => {
 
 		const dayFilter = { sentOn: new Date(isoDay(DIGEST_AT)) }
 		const before = await prisma.outboxMessage.count({ where: dayFilter })
-		const second = await sendDailyDigests({ origin: ORIGIN, at: new Date(DIGEST_AT.getTime() + 12 * HOUR) })
+		const second = await runDailyCompliance({ origin: ORIGIN, at: new Date(DIGEST_AT.getTime() + 12 * HOUR) })
 		expect(second.failedOrganisations).toBe(0)
 		expect(second.alreadyRemindedToday).toBeGreaterThanOrEqual(3)
 		// Elsewhere only new organisations (another suite's, on a shared server) can add messages.
-		expect(await prisma.outboxMessage.count({ where: dayFilter })).toBe(before + second.sent)
+		expect(await prisma.outboxMessage.count({ where: dayFilter })).toBe(before + second.queued)
 		expect(await outboxOf(organisation.id)).toEqual(afterFirst)
 
 		// The morning's digest leaves a manager's reminder free for the day.
 		const later = new Date(DIGEST_AT.getTime() + 13 * HOUR)
-		expect(await sendReminders({ scope, actorId: admin.id, membershipId: overdue.membershipId, origin: ORIGIN, at: later })).toEqual({ sent: 1, alreadyRemindedToday: 0 })
+		expect(await queueReminders({ scope, actorId: admin.id, membershipId: overdue.membershipId, origin: ORIGIN, at: later })).toEqual({ queued: 1, alreadyRemindedToday: 0 })
 	})
 })
 
@@ -351,11 +293,11 @@ describe('the outbox', () => {
 		const leaving = await joined(40)
 		const other = await organisationWithRequirement('outbox-other')
 		await other.joined(40)
-		await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
-		await sendReminders({ scope: other.scope, actorId: other.admin.id, origin: ORIGIN, at: AT })
+		await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
+		await queueReminders({ scope: other.scope, actorId: other.admin.id, origin: ORIGIN, at: AT })
 		await prisma.membership.delete({ where: { id: leaving.membershipId }, select: { id: true } })
 
-		const { messages, total, pageCount } = await listOutbox(organisation.id, 1)
+		const { messages, total, pageCount } = await listOutbox(organisation.id, 1, false)
 		expect(total).toBe(2)
 		expect(pageCount).toBe(1)
 		expect(messages.map((message) => message.to).sort()).toEqual([learner.email, leaving.email].sort())
@@ -373,9 +315,10 @@ describe('the outbox', () => {
 				text: 'Old',
 				sentOn: older,
 				createdAt: new Date(older.getTime() + index * 1000),
+				discardAfter: new Date(older.getTime() + DAY),
 			})),
 		})
-		const firstPage = await listOutbox(organisation.id, 1)
+		const firstPage = await listOutbox(organisation.id, 1, false)
 		expect(firstPage.total).toBe(OUTBOX_PAGE_SIZE + 2)
 		expect(firstPage.pageCount).toBe(2)
 		expect(firstPage.messages).toHaveLength(OUTBOX_PAGE_SIZE)
@@ -384,14 +327,14 @@ describe('the outbox', () => {
 			`Reminder from ${organisation.name}: security training overdue`,
 		])
 		expect(firstPage.messages[2]?.to).toBe(`old-${OUTBOX_PAGE_SIZE - 1}@example.test`)
-		expect((await listOutbox(organisation.id, 2)).messages.map((message) => message.to)).toEqual(['old-1@example.test', 'old-0@example.test'])
-		expect((await listOutbox(other.organisation.id, 1)).total).toBe(1)
+		expect((await listOutbox(organisation.id, 2, false)).messages.map((message) => message.to)).toEqual(['old-1@example.test', 'old-0@example.test'])
+		expect((await listOutbox(other.organisation.id, 1, false)).total).toBe(1)
 	})
 
 	test('the page is for admins: a manager gets 403, someone from another organisation 404, a bad page 400', async () => {
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('outbox-page')
 		await joined(40)
-		await sendReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
+		await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
 		const load = (cookie: string, search = '') =>
 			outboxLoader({ request: getRequest(`/org/${organisation.slug}/outbox${search}`, { cookie }), params: { slug: organisation.slug }, context: routeContext() })
 		const { cookie } = await createSessionCookie(admin.id)

@@ -6,6 +6,8 @@ import { compileCourseLibrary, writeCourseManifest } from './course-library.serv
 
 const FIXTURES = path.resolve('test/fixtures/courses')
 const savedEnv = { ...process.env }
+/** Production requires one (decision 022); these tests never encrypt anything. */
+const PRODUCTION_KEY = 'course-manifest-test-key-0123456789abcdef'
 
 afterEach(() => {
 	process.env = { ...savedEnv }
@@ -25,6 +27,7 @@ describe('the course library in production', () => {
 			// A fresh module graph that sees production settings and no course sources at all:
 			// compiling (the development path) would fail on the missing folder.
 			process.env.NODE_ENV = 'production'
+			process.env.ENCRYPTION_KEY = PRODUCTION_KEY
 			process.env.COURSE_MANIFEST = manifest
 			process.env.COURSES_DIR = path.join(directory, 'no-such-folder')
 			vi.resetModules()
@@ -44,6 +47,7 @@ describe('the course library in production', () => {
 
 	test('without a manifest, loading fails with how to make one (the server refuses to start on it)', async () => {
 		process.env.NODE_ENV = 'production'
+		process.env.ENCRYPTION_KEY = PRODUCTION_KEY
 		process.env.COURSE_MANIFEST = path.join(os.tmpdir(), 'bulwark-no-manifest', 'manifest.json')
 		vi.resetModules()
 		const { getCourseLibrary } = await import('./course-library.server.ts')

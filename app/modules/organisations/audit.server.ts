@@ -18,7 +18,9 @@ export const AUDIT_ACTIONS = {
 	'requirement.resumed': 'Resumed a training requirement',
 	'requirement.removed': 'Removed a training requirement',
 	'requirement.baseline_applied': 'Applied the training baseline',
+	/** Written before reminders went through the outbox worker; kept so older entries read right. */
 	'compliance.reminders_sent': 'Sent training reminders',
+	'compliance.reminders_queued': 'Queued training reminders',
 	'compliance.statement_issued': 'Issued a compliance statement',
 } as const
 

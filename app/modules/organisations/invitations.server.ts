@@ -3,7 +3,7 @@ import type { Role } from '#app/generated/prisma/enums.ts'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
-import { sendEmail } from '#app/utils/email.server.ts'
+import { type QueuedEmail, queueEmail, SECRET_LINK } from '#app/modules/mail/outbox.server.ts'
 import { recordAuditEvent } from './audit.server.ts'
 import { assertDepartmentInOrganisation, MemberChangeError } from './members.server.ts'
 import { ROLE_LABELS } from './roles.ts'
@@ -11,6 +11,45 @@ import { ROLE_LABELS } from './roles.ts'
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000
 
 export const invitationUrl = (origin: string, token: string) => `${origin}/invitations/${token}`
+
+/**
+ * The invitation email for the outbox, its link (which holds the token) kept apart as the
+ * message's secret link. Used for one invitation and for a CSV import's thousands alike.
+ */
+export function invitationEmail({
+	organisationId,
+	organisationName,
+	inviterName,
+	actorId,
+	email,
+	link,
+	expiresAt,
+}: {
+	organisationId: string
+	organisationName: string
+	inviterName: string
+	actorId: string
+	email: string
+	link: string
+	expiresAt: Date
+}): QueuedEmail {
+	return {
+		kind: 'INVITATION',
+		organisationId,
+		createdById: actorId,
+		to: email,
+		subject: `${inviterName} invited you to ${organisationName} on Bulwark`,
+		text: [
+			`${inviterName} invited you to join ${organisationName} on Bulwark, its security-awareness training.`,
+			'',
+			`Accept the invitation: ${SECRET_LINK}`,
+			'',
+			`The link works once and expires on ${expiresAt.toUTCString()}.`,
+			'If you did not expect this email, you can ignore it.',
+		].join('\n'),
+		secretLink: { url: link, expiresAt },
+	}
+}
 
 export async function createInvitation({
 	organisationId,
@@ -35,7 +74,9 @@ export async function createInvitation({
 	if (alreadyMember) throw new MemberChangeError(`${email} is already a member of this organisation.`)
 
 	const token = generateToken()
-	const invitation = await prisma.$transaction(async (tx) => {
+	const link = invitationUrl(origin, token)
+	// The invitation, its audit entry and its email are written together; the outbox worker sends it.
+	const invitationId = await prisma.$transaction(async (tx) => {
 		// A new invitation replaces any earlier open one for the same address.
 		await tx.invitation.updateMany({
 			where: { organisationId, email, acceptedAt: null, revokedAt: null },
@@ -60,26 +101,21 @@ export async function createInvitation({
 			targetLabel: email,
 			details: { role: ROLE_LABELS[role] },
 		})
-		return created
+		await queueEmail(
+			tx,
+			invitationEmail({
+				organisationId,
+				organisationName: created.organisation.name,
+				inviterName: created.invitedBy.name,
+				actorId,
+				email,
+				link,
+				expiresAt: created.expiresAt,
+			}),
+		)
+		return created.id
 	})
-
-	const link = invitationUrl(origin, token)
-	const emailed = await sendEmail({
-		to: email,
-		subject: `${invitation.invitedBy.name} invited you to ${invitation.organisation.name} on Bulwark`,
-		text: [
-			`${invitation.invitedBy.name} invited you to join ${invitation.organisation.name} on Bulwark, its security-awareness training.`,
-			'',
-			`Accept the invitation: ${link}`,
-			'',
-			`The link works once and expires on ${invitation.expiresAt.toUTCString()}.`,
-			'If you did not expect this email, you can ignore it.',
-		].join('\n'),
-	}).catch((error: unknown) => {
-		console.error('Sending the invitation email failed', error)
-		return false
-	})
-	return { invitationId: invitation.id, link, emailed }
+	return { invitationId, link }
 }
 
 export function listOpenInvitations(organisationId: string) {
