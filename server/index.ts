@@ -1,4 +1,5 @@
 import 'dotenv/config'
+import './check-env.ts'
 import crypto from 'node:crypto'
 import type { ServerBuild } from '@remix-run/node'
 import compression from 'compression'

@@ -4,7 +4,9 @@ import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { IdSchema } from '#app/modules/auth/schemas.ts'
+import { listMemberReminders } from '#app/modules/compliance/reminders.server.ts'
 import { getMemberCompliance } from '#app/modules/compliance/report.server.ts'
+import { DELIVERY_STATE_LABELS } from '#app/modules/mail/delivery-state.ts'
 import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { meetsRequirement } from '#app/modules/compliance/status.ts'
 import { ROLE_LABELS } from '#app/modules/organisations/roles.ts'
@@ -17,11 +19,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation, scope } = await requireManagerScope(request, params.slug)
 	const membershipId = IdSchema.safeParse(params.membershipId)
 	if (!membershipId.success) throw notFound('We could not find that member among those you can see.')
-	return { organisation, member: await getMemberCompliance(scope, membershipId.data) }
+	// The compliance lookup refuses a member out of scope (404) before their messages are read.
+	const member = await getMemberCompliance(scope, membershipId.data)
+	return { organisation, member, reminders: await listMemberReminders(organisation.id, membershipId.data) }
 }
 
 export default function MemberCompliancePage() {
-	const { organisation, member } = useLoaderData<typeof loader>()
+	const { organisation, member, reminders } = useLoaderData<typeof loader>()
 	const { membership, requirements, completions, attempts } = member
 	return (
 		<div className="stack">
@@ -70,6 +74,26 @@ export default function MemberCompliancePage() {
 								<td>{formatDate(completion.completedAt)}</td>
 								<td>{formatDate(completion.expiresAt)}</td>
 								<td>{completion.revokedAt ? <span className="badge badge-inactive">Revoked {formatDate(completion.revokedAt)}</span> : 'Valid record'}</td>
+							</tr>
+						))}
+					</DataTable>
+				)}
+			</section>
+
+			<section aria-labelledby="reminders-title">
+				<h3 id="reminders-title">Reminders and digests</h3>
+				{reminders.length === 0 ? (
+					<p>No reminder or digest written to this member yet.</p>
+				) : (
+					<DataTable columns={['Written', 'Kind', 'Delivery']}>
+						{reminders.map((reminder) => (
+							<tr key={reminder.id}>
+								<td>{formatDate(reminder.createdAt)}</td>
+								<td>{reminder.kind === 'REMINDER' ? 'Reminder from a manager' : 'Daily digest'}</td>
+								<td>
+									{reminder.deliveredAt ? `Delivered ${formatDate(reminder.deliveredAt)}` : DELIVERY_STATE_LABELS[reminder.state]}
+									{reminder.deliveryError && !reminder.deliveredAt ? <span className="small muted"> ({reminder.deliveryError})</span> : null}
+								</td>
 							</tr>
 						))}
 					</DataTable>

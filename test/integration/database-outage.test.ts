@@ -239,4 +239,13 @@ describe('start-up against a database that cannot serve', () => {
 		expect(output).toContain(`Start-up refused: The embedded database could not be opened: The embedded database's data directory ${dataDir} cannot be written (EACCES)`)
 		expect(output).toContain('Give the user running Bulwark write access to it')
 	}, OUTAGE_TEST_TIMEOUT_MS)
+
+	test('an invalid setting stops the start with the list of problems and no stack trace', async () => {
+		const { code, output } = await startServer({ NODE_ENV: 'production', ENCRYPTION_KEY: '', SMTP_URL: 'mail.example.com' })
+		expect(code).toBe(1)
+		expect(output).toContain('Start-up refused: Invalid environment variables:')
+		expect(output).toContain('ENCRYPTION_KEY: ENCRYPTION_KEY is required in production')
+		expect(output).toContain('SMTP_URL: SMTP_URL must be an smtp:// or smtps:// URL')
+		expect(output).not.toMatch(/^\s+at /m)
+	}, OUTAGE_TEST_TIMEOUT_MS)
 })

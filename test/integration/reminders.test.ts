@@ -5,6 +5,8 @@ import { listOutbox, OUTBOX_PAGE_SIZE } from '#app/modules/mail/outbox.server.ts
 import { deliverDueMessages } from '#app/modules/mail/worker.server.ts'
 import type { ManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
+import { loader as dashboardLoader } from '#app/routes/org.$slug.compliance.tsx'
+import { loader as memberLoader } from '#app/routes/org.$slug.compliance_.members.$membershipId.tsx'
 import { loader as outboxLoader } from '#app/routes/org.$slug.outbox.tsx'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -235,6 +237,36 @@ describe('delivery', () => {
 		expect(refused?.deliveryError).not.toContain('\n')
 		const report = await listOutbox(organisation.id, 1, true)
 		expect(report.messages.map((message) => message.state).sort()).toEqual(['delivered', 'delivered', 'retrying'])
+	})
+})
+
+describe('what managers see of their reminders', () => {
+	test('the dashboard counts the manager’s own reminders by delivery state; the member page lists the member’s', async () => {
+		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-report')
+		const learner = await joined(40, { at: new Date() })
+		const other = await joined(40, { at: new Date() })
+		const manager = await addMember(organisation.id, { role: 'MANAGER' })
+		await queueReminders({ scope, actorId: admin.id, membershipId: learner.membershipId, origin: ORIGIN })
+		await queueReminders({ scope, actorId: manager.user.id, membershipId: other.membershipId, origin: ORIGIN })
+		await prisma.outboxMessage.updateMany({ where: { membershipId: learner.membershipId }, data: { attempts: 5, failedAt: new Date(), nextAttemptAt: null, deliveryError: 'Mailbox unavailable' } })
+
+		const { cookie } = await createSessionCookie(admin.id)
+		const context = routeContext()
+		const dashboard = await dashboardLoader({ request: getRequest(`/org/${organisation.slug}/compliance`, { cookie }), params: { slug: organisation.slug }, context })
+		expect(dashboard.reminders).toMatchObject({ days: 7, total: 1, counts: { failed: 1, waiting: 0 } })
+
+		const page = await memberLoader({
+			request: getRequest(`/org/${organisation.slug}/compliance/members/${learner.membershipId}`, { cookie }),
+			params: { slug: organisation.slug, membershipId: learner.membershipId },
+			context,
+		})
+		expect(page.reminders).toEqual([expect.objectContaining({ kind: 'REMINDER', state: 'failed', deliveryError: 'Mailbox unavailable', deliveredAt: null })])
+		const managerView = await dashboardLoader({
+			request: getRequest(`/org/${organisation.slug}/compliance`, { cookie: (await createSessionCookie(manager.user.id)).cookie }),
+			params: { slug: organisation.slug },
+			context,
+		})
+		expect(managerView.reminders).toMatchObject({ total: 1, counts: { waiting: 1, failed: 0 } })
 	})
 })
 

@@ -1,5 +1,5 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
-import { countByState, type DeliveryCounts } from '#app/modules/mail/delivery-state.ts'
+import { countByState, type DeliveryCounts, deliveryState } from '#app/modules/mail/delivery-state.ts'
 import { queueEmails } from '#app/modules/mail/outbox.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
@@ -123,4 +123,19 @@ export async function reportReminderDelivery({ organisationId, actorId, at = new
 		select: { deliveredAt: true, failedAt: true, attempts: true },
 	})
 	return { days: REMINDER_REPORT_DAYS, total: messages.length, counts: countByState(messages, isEmailConfigured()) }
+}
+
+/** How many of a member's latest reminders and digests their compliance page lists. */
+export const MEMBER_REMINDERS_SHOWN = 10
+
+/** The member's latest reminders and digests with what became of each; call once the member is known to be in scope. */
+export async function listMemberReminders(organisationId: string, membershipId: string) {
+	const emailConfigured = isEmailConfigured()
+	const messages = await prisma.outboxMessage.findMany({
+		where: { organisationId, membershipId, kind: { in: ['REMINDER', 'DIGEST'] } },
+		orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+		take: MEMBER_REMINDERS_SHOWN,
+		select: { id: true, kind: true, createdAt: true, deliveredAt: true, failedAt: true, attempts: true, deliveryError: true },
+	})
+	return messages.map(({ deliveredAt, failedAt, attempts, ...message }) => ({ ...message, deliveredAt, state: deliveryState({ deliveredAt, failedAt, attempts }, emailConfigured) }))
 }
