@@ -16,7 +16,7 @@ export function ListFilters({ query, children }: { query: Record<string, unknown
 
 export function SearchFilter({ id, label, value }: { id: string; label: string; value: string }) {
 	return (
-		<div className="field">
+		<div className="field field-search">
 			<label htmlFor={id}>{label}</label>
 			<input id={id} type="search" name="q" defaultValue={value} maxLength={100} />
 		</div>
