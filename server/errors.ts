@@ -7,6 +7,7 @@ import {
 } from '@remix-run/node'
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
 import { SESSION_COOKIE_NAME } from '#app/modules/auth/session.server.ts'
+import { isScimPath, SCIM_CONTENT_TYPE, scimErrorBody } from '#app/modules/scim/errors.ts'
 
 /** A client error the server answers by itself, before or instead of a route; shown as the app's error page. */
 export class ClientError extends Error {
@@ -23,6 +24,9 @@ const MALFORMED_PATH =
 	'This address is not valid: it contains a % sign that is not followed by two hexadecimal digits. Check the link and try again.'
 const LEGACY_DATA_REQUEST = 'This address asks for page data in a way Bulwark no longer answers. Reload the page.'
 const METHOD_NOT_ALLOWED = 'This address can only be opened, not sent a form or other request to.'
+
+const SCIM_SERVER_ERROR = 'Bulwark could not answer this request just now. Try again in a moment.'
+const SCIM_REFUSED = 'Bulwark could not take this request as it was sent.'
 
 const MALFORMED_HOST = 'This request names no valid host, so it cannot be answered. Open the site from its address.'
 
@@ -51,15 +55,18 @@ export function rejectMalformedPaths(req: Request, _res: Response, next: NextFun
 }
 
 const FORM_METHODS = ['GET', 'HEAD', 'POST']
+/** SCIM (RFC 7644) updates with PUT and PATCH and deletes with DELETE; only under /scim/v2/. */
+const SCIM_METHODS = [...FORM_METHODS, 'PUT', 'PATCH', 'DELETE']
 const METHOD_NOT_TAKEN = 'This page cannot take that kind of request. Open it from a link, or reload it and try again.'
 
 /**
- * Pages are opened (GET, HEAD) and forms posted (POST); nothing here answers another method.
+ * Pages are opened (GET, HEAD) and forms posted (POST); nothing else answers another method.
  * Remix would run a page's action for PUT or DELETE and a resource route's loader for OPTIONS.
  */
 export function allowOnlyFormMethods(req: Request, _res: Response, next: NextFunction) {
-	if (FORM_METHODS.includes(req.method)) return next()
-	next(new ClientError(405, METHOD_NOT_TAKEN, { Allow: FORM_METHODS.join(', ') }))
+	const allowed = isScimPath(req.path) ? SCIM_METHODS : FORM_METHODS
+	if (allowed.includes(req.method)) return next()
+	next(new ClientError(405, METHOD_NOT_TAKEN, { Allow: allowed.join(', ') }))
 }
 
 /**
@@ -198,6 +205,18 @@ export function createAppRequestHandler({
 		await send(res, req.method === 'HEAD' ? new Response(null, response) : response)
 	}
 
+	/** An identity provider reads refusals of the SCIM endpoints in SCIM's error format, not as a page. */
+	function sendScimError(res: Response, error: { status: number; message?: string; headers?: Record<string, string> }) {
+		const detail = error.message ?? (error.status >= 500 ? SCIM_SERVER_ERROR : SCIM_REFUSED)
+		res.status(error.status).set({ ...error.headers, 'Content-Type': SCIM_CONTENT_TYPE, 'Cache-Control': 'no-store' })
+		res.send(JSON.stringify(scimErrorBody(error.status, detail)))
+	}
+
+	async function sendRefusal(req: Request, res: Response, error: { status: number; message?: string; headers?: Record<string, string> }) {
+		if (isScimPath(req.path)) sendScimError(res, error)
+		else await sendErrorPage(req, res, error)
+	}
+
 	const requestHandler: RequestHandler = async (req, res, next) => {
 		try {
 			const response = await handle(toFetchRequest(req, res), getLoadContext(req, res))
@@ -205,7 +224,7 @@ export function createAppRequestHandler({
 			// error: Remix answers JSON saying "Unexpected Server Error"; show the error page instead.
 			if (response.headers.get('X-Remix-Error') === 'yes' && response.status < 500 && !req.path.endsWith('.data')) {
 				const methodNotAllowed = response.status === 405
-				await sendErrorPage(req, res, {
+				await sendRefusal(req, res, {
 					status: response.status,
 					message: methodNotAllowed ? METHOD_NOT_ALLOWED : undefined,
 					headers: methodNotAllowed ? { Allow: 'GET, HEAD' } : {},
@@ -216,7 +235,7 @@ export function createAppRequestHandler({
 			// database is away): the error page with its message, not JSON in a download's place.
 			if (response.headers.get('X-Remix-Catch') === 'yes' && response.status >= 400 && !req.path.endsWith('.data')) {
 				const retryAfter = response.headers.get('Retry-After')
-				await sendErrorPage(req, res, { status: response.status, message: await messageIn(response), headers: retryAfter ? { 'Retry-After': retryAfter } : {} })
+				await sendRefusal(req, res, { status: response.status, message: await messageIn(response), headers: retryAfter ? { 'Retry-After': retryAfter } : {} })
 				return
 			}
 			applyCachePolicy(req, response)
@@ -235,7 +254,7 @@ export function createAppRequestHandler({
 			error instanceof ClientError
 				? { status, message: error.message, headers: error.headers }
 				: { status, message: error instanceof URIError ? MALFORMED_PATH : undefined }
-		sendErrorPage(req, res, page).catch((renderError: unknown) => {
+		sendRefusal(req, res, page).catch((renderError: unknown) => {
 			console.error('Rendering the error page failed:', renderError)
 			if (!res.headersSent) res.status(status).type('text/plain').send('Something went wrong. Please try again in a moment.')
 		})

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import helmet from 'helmet'
+import { isScimPath } from '#app/modules/scim/errors.ts'
 import { ClientError } from './errors.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -47,11 +48,13 @@ export function permissionsPolicy(_req: Request, res: Response, next: NextFuncti
 
 /**
  * CSRF defence in depth next to SameSite=Lax cookies: a state-changing request must come from a
- * page of this site, as its Origin header shows. A missing or foreign Origin is refused.
+ * page of this site, as its Origin header shows. A missing or foreign Origin is refused. The SCIM
+ * endpoints are the exception: identity providers call them server to server, without an Origin,
+ * and they act only on a bearer token, never on cookies, so a forged request gains nothing there.
  */
 export function rejectForeignOrigins({ trustProxy }: { trustProxy: boolean }) {
 	return (req: Request, _res: Response, next: NextFunction) => {
-		if (SAFE_METHODS.has(req.method)) return next()
+		if (SAFE_METHODS.has(req.method) || isScimPath(req.path)) return next()
 		const host = (trustProxy && req.get('X-Forwarded-Host')) || req.get('Host')
 		let originHost: string | null = null
 		try {

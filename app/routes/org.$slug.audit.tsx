@@ -29,6 +29,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	}
 }
 
+/** A change made over SCIM names the token that made it (decision 027); no person acted. */
+function scimTokenOf(details: unknown) {
+	const token = details && typeof details === 'object' ? (details as Record<string, unknown>).scimToken : undefined
+	return typeof token === 'string' ? token : null
+}
+
+function actorOf(event: { actor: { name: string; email: string } | null; details: unknown }) {
+	if (event.actor) return `${event.actor.name} (${event.actor.email})`
+	const token = scimTokenOf(event.details)
+	return token ? `SCIM token “${token}”` : 'A deleted account'
+}
+
 function formatDetails(details: unknown) {
 	if (!details || typeof details !== 'object') return ''
 	const { from, to, role } = details as Record<string, unknown>
@@ -50,7 +62,7 @@ export default function AuditLogPage() {
 								{new Date(event.createdAt).toISOString().slice(0, 16).replace('T', ' ')}
 							</time>
 						</td>
-						<td>{event.actor ? `${event.actor.name} (${event.actor.email})` : 'A deleted account'}</td>
+						<td>{actorOf(event)}</td>
 						<td>{event.description}</td>
 						<td>{event.targetUser?.email ?? event.targetLabel ?? ''}</td>
 						<td>{formatDetails(event.details)}</td>

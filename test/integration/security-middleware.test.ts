@@ -20,7 +20,7 @@ beforeAll(async () => {
 	const app = express()
 	app.use(rejectForeignOrigins({ trustProxy: false }))
 	app.use(limitBodySize(MAX_BYTES))
-	app.all('/echo', (req, res) => {
+	app.all(['/echo', '/scim/v2/acme/Users', '/scim/Users'], (req, res) => {
 		let bytes = 0
 		req.on('data', (chunk: Buffer) => (bytes += chunk.length))
 		req.on('end', () => res.type('text/plain').send(`passed ${req.method} ${bytes}`))
@@ -103,6 +103,21 @@ describe('rejectForeignOrigins', () => {
 			body: 'hello',
 		})
 		expect(response.status).toBe(403)
+	})
+
+	test('SCIM requests pass without Origin: identity providers call server to server, with a bearer token', async () => {
+		for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+			const { status, body } = await rawRequest(
+				`${method} /scim/v2/acme/Users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/scim+json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+			)
+			expect(status).toBe(200)
+			expect(body).toBe(`passed ${method} 2`)
+		}
+	})
+
+	test('only under /scim/v2/: elsewhere a POST without Origin is still refused', async () => {
+		const { status } = await rawRequest(`POST /scim/Users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
+		expect(status).toBe(403)
 	})
 
 	test('a GET without Origin passes', async () => {

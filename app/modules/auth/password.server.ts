@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2'
+import { generateToken } from './session-token.server.ts'
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. (`Algorithm` is a const enum,
 // which isolated modules cannot read: 2 is its Argon2id.)
@@ -19,4 +20,13 @@ export async function verifyAgainstDummy(password: string) {
 	dummyHash ??= hashPassword('bulwark dummy password for timing')
 	await verifyPassword(await dummyHash, password)
 	return false
+}
+
+/**
+ * For an account made for someone who has not chosen a password (provisioned over SCIM): the hash
+ * of a random password nobody knows, so every password fails, taking the usual time. They sign
+ * in through single sign-on or set a password by resetting it.
+ */
+export function hashUnknownPassword() {
+	return hashPassword(generateToken())
 }

@@ -22,6 +22,13 @@ export const AUDIT_ACTIONS = {
 	'compliance.reminders_sent': 'Sent training reminders',
 	'compliance.reminders_queued': 'Queued training reminders',
 	'compliance.statement_issued': 'Issued a compliance statement',
+	'scim.token_created': 'Created a SCIM token',
+	'scim.token_revoked': 'Revoked a SCIM token',
+	'member.provisioned': 'Provisioned a member',
+	'member.profile_changed': 'Changed a member’s name or email address',
+	'member.external_id_changed': 'Linked a member to the identity provider',
+	'department.renamed': 'Renamed a department',
+	'department.deleted': 'Deleted a department',
 } as const
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS

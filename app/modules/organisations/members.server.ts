@@ -142,7 +142,7 @@ async function findMembership(organisationId: string, membershipId: string) {
  * rows are locked until the transaction ends, so two admins demoting each other at the same
  * moment cannot both pass this check.
  */
-async function assertAnotherAdminRemains(tx: Prisma.TransactionClient, organisationId: string, membershipId: string) {
+export async function assertAnotherAdminRemains(tx: Prisma.TransactionClient, organisationId: string, membershipId: string) {
 	const admins = await tx.$queryRaw<Array<{ id: string }>>`
 		SELECT "id" FROM "Membership"
 		WHERE "organisationId" = ${organisationId} AND "role" = 'ADMIN' AND "deactivatedAt" IS NULL

@@ -25,6 +25,13 @@ export const LOGIN_ADDRESS_CEILING: RateLimitPolicy = { limit: 100, windowMs: LO
  */
 export const SIGNUP_POLICY: RateLimitPolicy = { limit: 20, windowMs: 60 * 60 * 1000 }
 
+/**
+ * Requests to the SCIM endpoints with a wrong, expired or revoked token: 20 per 15 minutes per IP
+ * address. A token has 160 random bits, so this is not about guessing one: it keeps a
+ * misconfigured or hostile client from making every request cost a lookup.
+ */
+export const SCIM_TOKEN_FAILURE_POLICY: RateLimitPolicy = { limit: 20, windowMs: 15 * 60 * 1000 }
+
 /** A fixed window: it opens with the first failure and the count starts over once it has passed. */
 export function isWindowOpen(bucket: RateLimitBucketState, now: Date, policy: RateLimitPolicy) {
 	return now.getTime() < bucket.windowStart.getTime() + policy.windowMs

@@ -1,0 +1,37 @@
+/**
+ * What the SCIM endpoints tell an identity provider, in one place: its administrator reads these
+ * in the provider's provisioning log, so each says what was wrong and what to change.
+ */
+export const SCIM_MESSAGES = {
+	missingToken: 'Send the SCIM token Bulwark showed when it was created, as "Authorization: Bearer <token>".',
+	invalidToken: 'This SCIM token is not valid for this organisation. Check the tenant URL and the token, or create a new token in Bulwark under Provisioning.',
+	expiredToken: 'This SCIM token has expired. Create a new token in Bulwark under Provisioning and enter it in the identity provider.',
+	revokedToken: 'This SCIM token was revoked. Create a new token in Bulwark under Provisioning and enter it in the identity provider.',
+	tooManyFailures: 'Too many requests with a wrong SCIM token came from this address. Wait a few minutes, then try again with the right token.',
+	notFound: 'There is no such SCIM resource here. Bulwark serves /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes.',
+	methodNotAllowed: 'This SCIM resource does not take that method.',
+	userNotFound: 'There is no user with this id in this organisation.',
+	groupNotFound: 'There is no group with this id in this organisation.',
+	schemaNotFound: 'There is no schema with this id.',
+	resourceTypeNotFound: 'There is no resource type with this name.',
+	notJson: 'Send the request body as JSON (Content-Type: application/scim+json or application/json).',
+	invalidJson: 'The request body is not valid JSON.',
+	invalidFilter: 'Bulwark understands filters of the form attribute eq "value", joined by and, on userName, externalId, emails.value, displayName, id and (for groups) members.value.',
+	invalidPath: 'This PATCH path is not one Bulwark understands. Use an attribute name such as active or name.givenName, or a filter such as members[value eq "…"].',
+	invalidPatchOp: 'Each PATCH operation needs an op of add, replace or remove.',
+	patchValueNeeded: 'An add or replace operation without a path needs an object as its value.',
+	noTarget: 'This PATCH operation selects nothing to change.',
+	invalidPagination: 'startIndex and count must be whole numbers.',
+	userNameNotEmail: 'userName must be the person’s email address: Bulwark signs people in by it. Map userName to the user’s mail attribute.',
+	userNameTaken: 'A member with this userName is already in this organisation. Find them with filter=userName eq "…".',
+	externalIdTaken: 'Another member of this organisation already has this externalId.',
+	emailTakenByOtherAccount: 'Another Bulwark account already uses this email address, so this user’s userName cannot change to it.',
+	emailNotProvisioned: 'This person’s Bulwark account was not created by this organisation’s provisioning (or belongs to other organisations too), so its email address cannot be changed from here.',
+	groupNameTaken: 'There is already a group (department) with this displayName in this organisation.',
+	groupExternalIdTaken: 'Another group of this organisation already has this externalId.',
+	groupMembersUnknown: 'A member of this group is not a user of this organisation. Provision the user first.',
+	groupInUse: 'This group (department) is still used by a training requirement or a manager’s limits, so it was not deleted. Change those in Bulwark first.',
+	lastAdmin: 'This user is the organisation’s only active admin, so they cannot be deactivated. Make someone else an admin in Bulwark first.',
+	uniquenessConflict: 'Another member or account took this userName or externalId at the same moment. Look the user up with a filter and try again.',
+	invalidBody: 'The request body is not a valid SCIM resource: a User needs userName (an email address), a Group needs displayName (at most 80 characters).',
+} as const
