@@ -1,10 +1,12 @@
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from '@remix-run/react'
+import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { GeneralErrorBoundary, isServerErrorPage, type ServerErrorPage } from './components/error-boundary.tsx'
 import { SiteHeader } from './components/header.tsx'
+import { ACCOUNT_MESSAGES } from './modules/auth/account-messages.ts'
 import { getAuthSession } from './modules/auth/auth.server.ts'
 import appStylesHref from './styles/app.css?url'
+import { isEmailConfigured } from './utils/email.server.ts'
 import { consumeFlash } from './utils/flash.server.ts'
 import { useNonce } from './utils/nonce-provider.tsx'
 
@@ -31,7 +33,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 	for (const cookie of flashHeaders.getSetCookie()) headers.append('Set-Cookie', cookie)
 	return data(
 		{
-			user: session ? { name: session.user.name, email: session.user.email } : null,
+			user: session ? { name: session.user.name, email: session.user.email, emailVerified: session.user.emailVerified } : null,
+			emailConfigured: isEmailConfigured(),
 			organisations: session?.organisations ?? [],
 			currentOrganisationId: session?.currentOrganisationId ?? null,
 			flash,
@@ -66,6 +69,30 @@ function Document({ children, scripts = true }: { children: ReactNode; scripts?:
 	)
 }
 
+/** Until the signed-in person confirms their address (docs/decisions/028). */
+function UnverifiedEmailBanner({ emailConfigured }: { emailConfigured: boolean }) {
+	const { pathname, search } = useLocation()
+	if (!emailConfigured) {
+		return (
+			<div className="notice-banner">
+				<p>{ACCOUNT_MESSAGES.bannerUnverifiedWithoutEmail}</p>
+			</div>
+		)
+	}
+	return (
+		<div className="notice-banner">
+			<p>{ACCOUNT_MESSAGES.bannerUnverified}</p>
+			<Form method="POST" action="/verify-email">
+				<input type="hidden" name="intent" value="resend" />
+				<input type="hidden" name="redirectTo" value={`${pathname}${search}`} />
+				<button type="submit" className="button-secondary button-small">
+					Send a new link
+				</button>
+			</Form>
+		</div>
+	)
+}
+
 function Layout({ children }: { children: ReactNode }) {
 	const rootData = useRouteLoaderData<typeof loader>('root')
 	return (
@@ -76,6 +103,7 @@ function Layout({ children }: { children: ReactNode }) {
 				currentOrganisationId={rootData?.currentOrganisationId ?? null}
 			/>
 			<main id="main" tabIndex={-1}>
+				{rootData?.user && !rootData.user.emailVerified ? <UnverifiedEmailBanner emailConfigured={rootData.emailConfigured} /> : null}
 				{rootData?.flash ? (
 					<p role={rootData.flash.type === 'error' ? 'alert' : 'status'} className={`flash flash-${rootData.flash.type}`}>
 						{rootData.flash.message}

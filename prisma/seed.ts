@@ -70,6 +70,7 @@ async function seed() {
 					name: person.name,
 					email: person.email,
 					passwordHash,
+					emailVerifiedAt: joinedAt,
 					memberships: {
 						create: {
 							organisationId: organisation.id,

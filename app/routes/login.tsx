@@ -63,6 +63,9 @@ export default function LoginPage() {
 				</button>
 			</Form>
 			<p>
+				<Link to="/forgot-password">Forgot password?</Link>
+			</p>
+			<p>
 				New here? <Link to={`/signup?${searchParams}`}>Create an account</Link>
 			</p>
 		</div>

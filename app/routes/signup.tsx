@@ -3,11 +3,13 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, useSchemaForm } from '#app/components/forms.tsx'
+import { ACCOUNT_MESSAGES } from '#app/modules/auth/account-messages.ts'
 import { requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
-import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
+import { forwardRetryAfter, getAppOrigin, tooManyAttempts } from '#app/utils/http.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign up · Bulwark' }]
 
@@ -31,20 +33,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 		return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
 	}
 	const { name, email, password, redirectTo } = submission.value
-	const signup = await signUp({ name, email, password, ip: context.clientIp })
+	const signup = await signUp({ name, email, password, ip: context.clientIp, origin: getAppOrigin(request, getEnv().APP_URL) })
 	if (signup.status === 'rate-limited') {
 		return tooManyAttempts(submission, signup, ['password'])
 	}
-	if (signup.status === 'email-taken') {
-		return data(
-			{
-				result: submission.reply({
-					fieldErrors: { email: ['An account with this email address already exists. Log in instead.'] },
-					hideFields: ['password'],
-				}),
-			},
-			{ status: 400 },
-		)
+	// The same answer for a new address and a taken one: only the mailbox's owner learns which (decision 028).
+	if (signup.status === 'check-inbox') return data({ result: submission.reply({ resetForm: true }), sentTo: email })
+	if (signup.status === 'refused') {
+		return data({ result: submission.reply({ formErrors: [ACCOUNT_MESSAGES.signupRefused], hideFields: ['password'] }) }, { status: 400 })
 	}
 	return startSession(request, signup.userId, redirectTo ?? '/dashboard')
 }
@@ -54,6 +50,15 @@ export default function SignupPage() {
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const [form, fields] = useSchemaForm(SignupSchema, { id: 'signup', lastResult: actionData?.result })
+	if (actionData && 'sentTo' in actionData && typeof actionData.sentTo === 'string') {
+		return (
+			<div className="card narrow">
+				<h1>Check your inbox</h1>
+				<p role="status">{ACCOUNT_MESSAGES.signupCheckInbox(actionData.sentTo)}</p>
+				<p className="muted">Nothing arrived? Look in the spam folder, or sign up again in a few minutes.</p>
+			</div>
+		)
+	}
 	return (
 		<div className="card narrow">
 			<h1>Create your account</h1>

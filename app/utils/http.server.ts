@@ -26,6 +26,9 @@ export const forwardRetryAfter: HeadersFunction = ({ actionHeaders }) => {
 	return headers
 }
 
+/** A page whose address holds a secret (an emailed link's token): no cache may keep it. */
+export const keepOutOfCaches: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
+
 /** A form refused by a rate limit: 429, the wait in Retry-After, the reason as the form's error. */
 export function tooManyAttempts<Result>(
 	submission: { reply: (options: { formErrors: string[]; hideFields: string[] }) => Result },

@@ -1,24 +1,20 @@
 import { expect, test } from '@playwright/test'
-import { acceptInvitationAsNewAccount, createOrganisation, newUser, signUp, uniqueId } from './helpers/accounts.ts'
-import { SMTP_APP_URL, SMTP_SINK_URL, type SinkMessage } from './support/smtp-sink-ports.ts'
+import { acceptInvitationAsNewAccount, createOrganisation, newUser, uniqueId } from './helpers/accounts.ts'
+import { messagesTo, signUpByEmail } from './helpers/mail.ts'
+import { SMTP_APP_URL, type SinkMessage } from './support/smtp-sink-ports.ts'
 
 // This spec runs against the second app server, the one with SMTP_URL pointing at the fake mail
 // server (playwright.config.ts). The shared helpers navigate relative to baseURL, hence this line;
 // the spec itself uses absolute URLs so it is plain which server it talks to.
 test.use({ baseURL: SMTP_APP_URL })
 
-async function messagesTo(email: string): Promise<SinkMessage[]> {
-	const response = await fetch(`${SMTP_SINK_URL}/messages?to=${encodeURIComponent(email)}`)
-	if (!response.ok) throw new Error(`The SMTP sink answered ${response.status}`)
-	return (await response.json()) as SinkMessage[]
-}
-
 test('an admin invites a colleague by email and the colleague joins through the emailed link', async ({ page, browser }) => {
 	const admin = newUser('Admin')
 	const colleague = newUser('Colleague')
 	const organisationName = `Mailco ${uniqueId()}`
 
-	await signUp(page, admin)
+	// With email set up a new account confirms its address first, which creating an organisation needs.
+	await signUpByEmail(page, admin)
 	await expect(page).toHaveURL(`${SMTP_APP_URL}/dashboard`)
 
 	const organisationUrl = await createOrganisation(page, organisationName)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
+import { ACCOUNT_MESSAGES } from '#app/modules/auth/account-messages.ts'
 import { getAuthSession, requireSession } from '#app/modules/auth/auth.server.ts'
 import { verifyPassword } from '#app/modules/auth/password.server.ts'
 import { LOGIN_ADDRESS_CEILING, LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
@@ -69,11 +70,12 @@ describe('sign-up', () => {
 		expect(await prisma.session.count({ where: { id: cookie!.token } })).toBe(0)
 	})
 
-	test('refuses an email already registered in another case with 400', async () => {
+	test('without email set up, refuses an email already registered in another case with 400, in words that do not say why', async () => {
 		const existing = await createUser({ prefix: 'taken' })
 		const result = expectData(await signup({ name: 'Second Person', email: existing.email.toUpperCase(), password: NEW_PASSWORD }), 400)
 
-		expect(result.data.result.error.email).toEqual(['An account with this email address already exists. Log in instead.'])
+		expect(result.data.result.error['']).toEqual([ACCOUNT_MESSAGES.signupRefused])
+		expect(result.data.result.error.email).toBeUndefined()
 		expect(sessionCookieFrom(result)).toBeNull()
 		expect(await prisma.user.count({ where: { email: { equals: existing.email, mode: 'insensitive' } } })).toBe(1)
 		const stored = await prisma.user.findUniqueOrThrow({ where: { email: existing.email } })

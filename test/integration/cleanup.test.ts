@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect, test } from 'vitest'
 import { deleteExpiredRecords } from '#app/modules/maintenance/cleanup.server.ts'
-import { LOGIN_FAILURE_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { LONGEST_WINDOW_MS } from '#app/modules/rate-limit/rate-limit.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { createUser } from '#tests/fixtures/users.ts'
 
@@ -19,8 +19,9 @@ test('deletes expired sessions and closed rate-limit windows, and keeps everythi
 	const [closed, open] = [`cleanup:closed:${randomUUID()}`, `cleanup:open:${randomUUID()}`]
 	await prisma.rateLimitBucket.createMany({
 		data: [
-			{ key: closed, count: 10, windowStart: new Date(now.getTime() - LOGIN_FAILURE_POLICY.windowMs - minute) },
-			{ key: open, count: 10, windowStart: new Date(now.getTime() - minute) },
+			{ key: closed, count: 10, windowStart: new Date(now.getTime() - LONGEST_WINDOW_MS - minute) },
+			// Open under an hour-long policy (sign-ups, reset requests), though past a log-in window.
+			{ key: open, count: 10, windowStart: new Date(now.getTime() - LONGEST_WINDOW_MS + minute) },
 		],
 	})
 

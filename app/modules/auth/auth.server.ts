@@ -1,9 +1,13 @@
 import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
-import { beforeThisAttempt, describeWait, LOGIN_FAILURE_POLICY, loginWait, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
+import { ACCOUNT_EMAIL_POLICY, beforeThisAttempt, LOGIN_FAILURE_POLICY, loginWait, rateLimited, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
+import { isEmailConfigured } from '#app/utils/email.server.ts'
 import { memoizeForRequest } from '#app/utils/request-memo.server.ts'
+import { signupAttemptEmail } from './account-emails.server.ts'
+import { queueVerificationLink } from './email-verification.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './password.server.ts'
 import { hashToken } from './session-token.server.ts'
 import {
@@ -63,19 +67,42 @@ export async function hasAccount(email: string) {
 	return (await prisma.user.count({ where: { email } })) > 0
 }
 
-export type SignUpResult = { status: 'ok'; userId: string } | { status: 'email-taken' } | ReturnType<typeof rateLimited>
+export type SignUpResult =
+	| { status: 'signed-up'; userId: string }
+	| { status: 'check-inbox' }
+	| { status: 'refused' }
+	| ReturnType<typeof rateLimited>
 
-/** Open sign-up (not by invitation), limited per IP address; the email's unique index settles races. */
-export async function signUp({ name, email, password, ip }: { name: string; email: string; password: string; ip: string }): Promise<SignUpResult> {
+/**
+ * Open sign-up (not by invitation), limited per IP address; the email's unique index settles races.
+ * With email set up, every sign-up answers "check your inbox" (docs/decisions/028): a new address
+ * gets an unconfirmed account and a confirmation link, an address with an account gets an email to
+ * its owner and no change. The password is hashed in both cases, so they take as long. Without
+ * email there is nobody to tell: a new address is signed up and signed in, a taken one refused
+ * with words that do not say why.
+ */
+export async function signUp({ name, email, password, ip, origin }: { name: string; email: string; password: string; ip: string; origin: string }): Promise<SignUpResult> {
 	const wait = await takeAttempt([`signup:ip:${ip}`], SIGNUP_POLICY)
 	if (wait > 0) return rateLimited(wait, 'accounts created from your network')
+	const emailed = isEmailConfigured()
+	if (emailed) {
+		// Counted for every address, with an account or not, so a refusal tells nothing apart.
+		const addressWait = await takeAttempt([`signup:address:${email}`], ACCOUNT_EMAIL_POLICY)
+		if (addressWait > 0) return rateLimited(addressWait, 'sign-ups with this email address')
+	}
 	const passwordHash = await hashPassword(password)
 	try {
-		const user = await prisma.user.create({ data: { name, email, passwordHash }, select: { id: true } })
-		return { status: 'ok', userId: user.id }
+		return await prisma.$transaction(async (tx): Promise<SignUpResult> => {
+			const user = await tx.user.create({ data: { name, email, passwordHash }, select: { id: true } })
+			if (!emailed) return { status: 'signed-up', userId: user.id }
+			await queueVerificationLink(tx, { id: user.id, email, name }, origin)
+			return { status: 'check-inbox' }
+		})
 	} catch (error) {
-		if (isUniqueConstraintError(error)) return { status: 'email-taken' }
-		throw error
+		if (!isUniqueConstraintError(error)) throw error
+		if (!emailed) return { status: 'refused' }
+		await queueEmail(prisma, signupAttemptEmail({ to: email, origin }))
+		return { status: 'check-inbox' }
 	}
 }
 
@@ -83,14 +110,6 @@ export type LoginResult =
 	| { status: 'ok'; userId: string }
 	| { status: 'invalid' }
 	| { status: 'rate-limited'; retryAfterSeconds: number; message: string }
-
-function rateLimited(retryAfterSeconds: number, what: string) {
-	return {
-		status: 'rate-limited' as const,
-		retryAfterSeconds,
-		message: `Too many ${what}. For your security, wait ${describeWait(retryAfterSeconds)} and try again.`,
-	}
-}
 
 /** Checks credentials under the failed-login limits (per account and per IP address, see loginWait). */
 export async function verifyLogin({ email, password, ip }: { email: string; password: string; ip: string }): Promise<LoginResult> {

@@ -87,3 +87,23 @@ export const ChangePasswordSchema = z
 		path: ['confirmPassword'],
 		message: 'The two new passwords do not match',
 	})
+
+export const ForgotPasswordSchema = z.object({ email: EmailSchema })
+
+/** The token of an emailed link, as generateToken writes it; the page carries it from the link into the form. */
+export const AccountTokenSchema = setByPage(z.string().regex(/^[a-z2-7]{32}$/, 'That link is not valid'))
+
+export const ResetPasswordSchema = z
+	.object({
+		token: AccountTokenSchema,
+		password: NewPasswordSchema,
+		confirmPassword: z.string({ required_error: 'Repeat the new password' }).max(PASSWORD_MAX_LENGTH),
+	})
+	.refine((value) => value.password === value.confirmPassword, {
+		path: ['confirmPassword'],
+		message: 'The two passwords do not match',
+	})
+
+export const ConfirmEmailSchema = z.object({ intent: z.literal('confirm'), token: AccountTokenSchema })
+
+export const ResendVerificationSchema = z.object({ intent: z.literal('resend'), redirectTo: setByPage(RedirectToSchema) })

@@ -16,6 +16,7 @@ type SessionRow = {
 	email: string
 	name: string
 	language: Language
+	emailVerified: boolean
 	organisations: UserOrganisation[]
 }
 
@@ -26,7 +27,7 @@ type UserOrganisation = { role: Role; organisation: { id: string; slug: string; 
 // user's organisations in one statement.
 const SESSION_STATEMENT: SqlStatement = {
 	name: 'bulwark_session',
-	text: `SELECT s."id", s."expiresAt", s."currentOrganisationId", u."id" AS "userId", u."email", u."name", u."language"::text AS "language",
+	text: `SELECT s."id", s."expiresAt", s."currentOrganisationId", u."id" AS "userId", u."email", u."name", u."language"::text AS "language", u."emailVerifiedAt" IS NOT NULL AS "emailVerified",
 		COALESCE((
 			SELECT json_agg(json_build_object('role', m."role", 'organisation', json_build_object('id', o."id", 'slug', o."slug", 'name', o."name")) ORDER BY o."name")
 			FROM "Membership" m JOIN "Organisation" o ON o."id" = m."organisationId"
@@ -64,7 +65,7 @@ export async function validateSessionToken(token: string) {
 		id: row.id,
 		expiresAt: row.expiresAt,
 		currentOrganisationId: row.currentOrganisationId,
-		user: { id: row.userId, email: row.email, name: row.name, language: row.language },
+		user: { id: row.userId, email: row.email, name: row.name, language: row.language, emailVerified: row.emailVerified },
 		organisations: row.organisations,
 	}
 	const now = new Date()

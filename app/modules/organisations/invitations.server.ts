@@ -1,5 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
+import { markEmailVerified } from '#app/modules/auth/email-verification.server.ts'
 import { hashPassword } from '#app/modules/auth/password.server.ts'
 import { generateToken, hashToken } from '#app/modules/auth/session-token.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
@@ -213,6 +214,7 @@ async function claimInvitation(tx: Tx, token: string, email: string) {
  * Someone deactivated earlier comes back with the invitation's role and department, as a new
  * joining: their requirements apply from today, with the full days to complete them, rather than
  * from when they first joined (decision 017). An active member keeps the role an admin gave them since.
+ * Either way their address counts as verified from now on (decision 028).
  */
 async function joinOrganisation(tx: Tx, invitation: Awaited<ReturnType<typeof claimInvitation>>, user: { id: string; email: string }) {
 	const existing = await tx.membership.findUnique({
@@ -220,6 +222,8 @@ async function joinOrganisation(tx: Tx, invitation: Awaited<ReturnType<typeof cl
 		select: { id: true, deactivatedAt: true },
 	})
 	const granted = { role: invitation.role, departmentId: invitation.departmentId }
+	// The invitation went to this address: opening it proves the person reads it.
+	await markEmailVerified(tx, user.id)
 	if (!existing) {
 		await tx.membership.create({ data: { organisationId: invitation.organisationId, userId: user.id, ...granted }, select: { id: true } })
 	} else if (existing.deactivatedAt) {

@@ -25,12 +25,27 @@ export const LOGIN_ADDRESS_CEILING: RateLimitPolicy = { limit: 100, windowMs: LO
  */
 export const SIGNUP_POLICY: RateLimitPolicy = { limit: 20, windowMs: 60 * 60 * 1000 }
 
+const HOUR_MS = 60 * 60 * 1000
+
+/**
+ * Emails about an account that anyone can make Bulwark send by typing an address (a reset link,
+ * a sign-up's message): 3 an hour per address for each form, counted whether or not the address
+ * has an account, so a refusal says nothing about it (docs/decisions/028).
+ */
+export const ACCOUNT_EMAIL_POLICY: RateLimitPolicy = { limit: 3, windowMs: HOUR_MS }
+
+/** Password-reset requests: 20 an hour per IP address, so one client cannot walk a list of addresses. */
+export const RESET_REQUEST_POLICY: RateLimitPolicy = { limit: 20, windowMs: HOUR_MS }
+
 /**
  * Requests to the SCIM endpoints with a wrong, expired or revoked token: 20 per 15 minutes per IP
  * address. A token has 160 random bits, so this is not about guessing one: it keeps a
  * misconfigured or hostile client from making every request cost a lookup.
  */
 export const SCIM_TOKEN_FAILURE_POLICY: RateLimitPolicy = { limit: 20, windowMs: 15 * 60 * 1000 }
+
+/** The longest window of any policy: a bucket older than this is closed whatever its policy. */
+export const LONGEST_WINDOW_MS = HOUR_MS
 
 /** A fixed window: it opens with the first failure and the count starts over once it has passed. */
 export function isWindowOpen(bucket: RateLimitBucketState, now: Date, policy: RateLimitPolicy) {
@@ -68,4 +83,13 @@ export function loginWait({ account, address }: { account: RateLimitBucketState 
 export function describeWait(seconds: number) {
 	const minutes = Math.ceil(seconds / 60)
 	return minutes <= 1 ? 'a minute' : `${minutes} minutes`
+}
+
+/** What a refused attempt answers: the wait for Retry-After and the reason in words. */
+export function rateLimited(retryAfterSeconds: number, what: string) {
+	return {
+		status: 'rate-limited' as const,
+		retryAfterSeconds,
+		message: `Too many ${what}. For your security, wait ${describeWait(retryAfterSeconds)} and try again.`,
+	}
 }
