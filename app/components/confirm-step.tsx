@@ -1,6 +1,6 @@
 import { Form, Link } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { CONFIRMED_FIELD } from '#app/utils/form-fields.ts'
+import { CONFIRM_STEP_ID, CONFIRMED_FIELD } from '#app/utils/form-fields.ts'
 
 /**
  * The step before a destructive action: the page shows it when its URL names the record (a link
@@ -21,7 +21,7 @@ export function ConfirmStep({
 	cancelHref: string
 }) {
 	return (
-		<section aria-labelledby="confirm-step-title" className="card confirm-step">
+		<section id={CONFIRM_STEP_ID} aria-labelledby="confirm-step-title" className="card confirm-step">
 			<h3 id="confirm-step-title" className="flush-top">
 				{title}
 			</h3>

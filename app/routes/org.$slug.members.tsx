@@ -22,6 +22,7 @@ import {
 } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
 import { MEMBER_STATUSES, MemberActionSchema, MemberListQuerySchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
+import { CONFIRM_STEP_ID } from '#app/utils/form-fields.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
 import { listUrlWith, readListQuery } from '#app/utils/list-query.server.ts'
@@ -59,7 +60,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const change = submission.value
 	// A deactivation that did not come through the confirmation step goes to it, unchanged.
 	if (change.intent === 'set-active' && !change.active && !change.confirmed) {
-		return redirect(listUrlWith(request, { deactivate: change.membershipId }))
+		return redirect(`${listUrlWith(request, { deactivate: change.membershipId })}#${CONFIRM_STEP_ID}`)
 	}
 	try {
 		if (change.intent === 'update') {
@@ -165,7 +166,7 @@ function ActivationControl({ member, queryHref }: { member: Member; queryHref: R
 		)
 	}
 	return (
-		<Link to={queryHref({ deactivate: member.membershipId })} className="button button-small button-danger">
+		<Link to={`${queryHref({ deactivate: member.membershipId })}#${CONFIRM_STEP_ID}`} className="button button-small button-danger">
 			Deactivate<span className="visually-hidden"> {member.name}</span>
 		</Link>
 	)

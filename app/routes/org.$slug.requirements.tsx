@@ -20,6 +20,7 @@ import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { CONFIRM_STEP_ID } from '#app/utils/form-fields.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
@@ -94,7 +95,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			return redirectWithFlash(back, { type: 'success', message: change.intent === 'pause' ? 'Requirement paused.' : 'Requirement resumed.' })
 		case 'remove':
 			// A removal that did not come through the confirmation step goes to it, unchanged.
-			if (!change.confirmed) return redirect(listUrlWith(request, { remove: change.requirementId }))
+			if (!change.confirmed) return redirect(`${listUrlWith(request, { remove: change.requirementId })}#${CONFIRM_STEP_ID}`)
 			await removeRequirement({ ...scope, requirementId: change.requirementId })
 			return redirectWithFlash(back, { type: 'success', message: 'Requirement removed.' })
 	}
@@ -223,7 +224,7 @@ export default function RequirementsPage() {
 								) : (
 									<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
 								)}
-								<Link to={`?remove=${requirement.id}`} className="button button-danger">
+								<Link to={`?remove=${requirement.id}#${CONFIRM_STEP_ID}`} className="button button-danger">
 									Remove<span className="visually-hidden"> {requirement.courseTitle}</span>
 								</Link>
 								<AdjustRequirement requirement={requirement} lastResult={adjusted === requirement.id ? actionData?.result : undefined} />

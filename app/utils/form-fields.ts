@@ -24,3 +24,5 @@ export function isSetByPage(schema: z.ZodTypeAny) {
  */
 export const CONFIRMED = setByPage(z.literal('yes').optional())
 export const CONFIRMED_FIELD = { name: 'confirmed', value: 'yes' } as const
+/** The step's element: links to it scroll there (on a phone it can sit below the fold). */
+export const CONFIRM_STEP_ID = 'confirm-step'

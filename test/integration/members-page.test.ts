@@ -160,7 +160,7 @@ describe('deactivating asks first', () => {
 		const search = '?q=carl&page=1'
 		for (const confirmation of [{}, { confirmed: '' }] as Record<string, string>[]) {
 			const response = expectRedirect(await postMembers(organisation.slug, cookie, { intent: 'set-active', membershipId: carl.membership.id, active: 'false', ...confirmation }, search))
-			expect(response.headers.get('Location')).toBe(`/org/${organisation.slug}/members?q=carl&page=1&deactivate=${carl.membership.id}`)
+			expect(response.headers.get('Location')).toBe(`/org/${organisation.slug}/members?q=carl&page=1&deactivate=${carl.membership.id}#confirm-step`)
 		}
 		expect((await prisma.membership.findUniqueOrThrow({ where: { id: carl.membership.id } })).deactivatedAt).toBeNull()
 		expect(await prisma.auditEvent.count({ where: { organisationId: organisation.id, action: 'member.deactivated' } })).toBe(0)
@@ -197,7 +197,7 @@ describe('removing a requirement asks first', () => {
 	test('without the confirmation nothing is removed and the step names the requirement; confirmed, it is removed', async () => {
 		const { organisation, cookie, everyone } = await organisationWithPeople('remove')
 		const response = expectRedirect(await postRequirements(organisation.slug, cookie, { intent: 'remove', requirementId: everyone.id }))
-		expect(response.headers.get('Location')).toBe(`/org/${organisation.slug}/requirements?remove=${everyone.id}`)
+		expect(response.headers.get('Location')).toBe(`/org/${organisation.slug}/requirements?remove=${everyone.id}#confirm-step`)
 		expect(await prisma.trainingRequirement.count({ where: { organisationId: organisation.id } })).toBe(1)
 
 		const step = await loadRequirements(organisation.slug, cookie, `?remove=${everyone.id}`)
