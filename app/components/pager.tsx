@@ -1,21 +1,22 @@
 import { Link } from '@remix-run/react'
+import { useQueryHref } from './list-filters.tsx'
 
-/** Previous and next links around "Page n of m"; nothing when everything fits on one page. */
+/** Previous and next links around "Page n of m", keeping the list's search and filters; nothing when everything fits on one page. */
 export function Pager({
 	label,
 	page,
 	pageCount,
-	hrefFor = (target) => `?page=${target}`,
 	previous = 'Previous',
 	next = 'Next',
 }: {
 	label: string
 	page: number
 	pageCount: number
-	hrefFor?: (page: number) => string
 	previous?: string
 	next?: string
 }) {
+	const queryHref = useQueryHref()
+	const hrefFor = (target: number) => queryHref({ page: String(target) })
 	if (pageCount <= 1) return null
 	return (
 		<nav aria-label={label} className="actions">

@@ -1,9 +1,10 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBarChart, TrendChart } from '#app/components/compliance/charts.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ListFilters, optionsOf, SearchFilter, SelectFilter } from '#app/components/list-filters.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { getComplianceOverview } from '#app/modules/compliance/overview.server.ts'
 import { describeQueuedReminders, describeReminderDelivery } from '#app/modules/compliance/reminder-messages.ts'
@@ -17,20 +18,14 @@ import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
-import { badRequest, getAppOrigin } from '#app/utils/http.server.ts'
+import { getAppOrigin } from '#app/utils/http.server.ts'
+import { readListQuery } from '#app/utils/list-query.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Compliance · Bulwark' }]
 
-/** The member table's query from the URL; a hand-edited URL that makes no sense gets a 400 that says why. */
-function readMemberQuery(request: Request) {
-	const parsed = MemberTableQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams))
-	if (!parsed.success) throw badRequest(parsed.error.issues.map((issue) => issue.message).join('. '))
-	return parsed.data
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation, scope, user } = await requireManagerScope(request, params.slug)
-	const query = readMemberQuery(request)
+	const query = readListQuery(request, MemberTableQuerySchema)
 	const at = new Date()
 	const [overview, table, reminders] = await Promise.all([
 		getComplianceOverview(scope, at),
@@ -65,13 +60,7 @@ export default function ComplianceDashboard() {
 	const reminderDelivery = describeReminderDelivery(reminders)
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const [searchParams] = useSearchParams()
 	const base = `/org/${organisation.slug}/compliance`
-	const pageLink = (page: number) => {
-		const next = new URLSearchParams(searchParams)
-		next.set('page', String(page))
-		return `?${next}`
-	}
 	const { tiles } = overview
 	const remindable = tiles.overdue + tiles.due
 	return (
@@ -179,45 +168,19 @@ export default function ComplianceDashboard() {
 
 			<section aria-labelledby="members-title">
 				<h3 id="members-title">Members</h3>
-				<Form method="GET" className="inline-form filters" key={JSON.stringify(query)}>
-					<div className="field">
-						<label htmlFor="member-search">Name or email</label>
-						<input id="member-search" type="search" name="q" defaultValue={query.q} maxLength={100} />
-					</div>
-					<div className="field">
-						<label htmlFor="member-status">Status</label>
-						<select id="member-status" name="status" defaultValue={query.status ?? ''}>
-							<option value="">Any status</option>
-							{REQUIREMENT_STATUSES.map((status) => (
-								<option key={status} value={status}>
-									{STATUS_LABELS[status]}
-								</option>
-							))}
-						</select>
-					</div>
-					<div className="field">
-						<label htmlFor="member-department">Department</label>
-						<select id="member-department" name="department" defaultValue={query.department ?? ''}>
-							<option value="">Any department</option>
-							{overview.departments.map((department) => (
-								<option key={department.id} value={department.id}>
-									{department.name}
-								</option>
-							))}
-						</select>
-					</div>
-					<div className="field">
-						<label htmlFor="member-sort">Sort by</label>
-						<select id="member-sort" name="sort" defaultValue={query.sort}>
-							{Object.entries(MEMBER_SORTS).map(([value, label]) => (
-								<option key={value} value={value}>
-									{label}
-								</option>
-							))}
-						</select>
-					</div>
-					<button type="submit">Show</button>
-				</Form>
+				<ListFilters query={query}>
+					<SearchFilter id="member-search" label="Name or email" value={query.q} />
+					<SelectFilter id="member-status" name="status" label="Status" value={query.status} anyLabel="Any status" options={optionsOf(STATUS_LABELS)} />
+					<SelectFilter
+						id="member-department"
+						name="department"
+						label="Department"
+						value={query.department}
+						anyLabel="Any department"
+						options={overview.departments.map((department) => ({ value: department.id, label: department.name }))}
+					/>
+					<SelectFilter id="member-sort" name="sort" label="Sort by" value={query.sort} anyLabel={null} options={optionsOf(MEMBER_SORTS)} />
+				</ListFilters>
 				<p className="muted" role="status">
 					{table.total === 1 ? '1 member' : `${table.total} members`}
 					{table.pageCount > 1 ? ` · page ${table.page} of ${table.pageCount}` : ''}
@@ -252,7 +215,7 @@ export default function ComplianceDashboard() {
 						))}
 					</DataTable>
 				)}
-				<Pager label="Member pages" page={table.page} pageCount={table.pageCount} hrefFor={pageLink} />
+				<Pager label="Member pages" page={table.page} pageCount={table.pageCount} />
 			</section>
 		</div>
 	)

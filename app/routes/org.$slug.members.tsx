@@ -1,28 +1,53 @@
 import { getFormProps, getSelectProps } from '@conform-to/react'
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
+import { ConfirmStep } from '#app/components/confirm-step.tsx'
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
+import { ListFilters, optionsOf, SearchFilter, SelectFilter, useQueryHref } from '#app/components/list-filters.tsx'
+import { Pager } from '#app/components/pager.tsx'
+import { listDepartmentsInScope } from '#app/modules/compliance/report.server.ts'
+import { STATUS_LABELS } from '#app/modules/compliance/status.ts'
 import { requireManagerScope } from '#app/modules/organisations/manager-scope.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import {
+	getMemberSummary,
 	limitManagerToDepartments,
-	listDepartments,
 	listMembers,
 	MemberChangeError,
 	setMemberActive,
 	updateMember,
 } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
-import { MemberActionSchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
+import { MEMBER_STATUSES, MemberActionSchema, MemberListQuerySchema, UpdateMemberSchema } from '#app/modules/organisations/schemas.ts'
+import { CONFIRM_STEP_ID } from '#app/utils/form-fields.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { listUrlWith, readListQuery } from '#app/utils/list-query.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Members · Bulwark' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation, membership, scope } = await requireManagerScope(request, params.slug, 'Only managers and admins can see the member list.')
-	const [members, departments] = await Promise.all([listMembers(scope), listDepartments(organisation.id)])
-	return { members, departments, isAdmin: canAdminister(membership.role), ownMembershipId: membership.id }
+	const query = readListQuery(request, MemberListQuerySchema)
+	const isAdmin = canAdminister(membership.role)
+	const [table, departments, confirmDeactivation] = await Promise.all([
+		listMembers(scope, query),
+		listDepartmentsInScope(scope),
+		// Only an admin deactivates; the step names an active member other than themselves.
+		isAdmin && query.deactivate && query.deactivate !== membership.id ? getMemberSummary(scope, query.deactivate) : null,
+	])
+	return {
+		organisation: { slug: organisation.slug },
+		table,
+		departments,
+		query,
+		isAdmin,
+		ownMembershipId: membership.id,
+		confirmDeactivation: confirmDeactivation?.active ? confirmDeactivation : null,
+	}
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,6 +58,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const submission = await readSubmission(request, MemberActionSchema)
 	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
 	const change = submission.value
+	// A deactivation that did not come through the confirmation step goes to it, unchanged.
+	if (change.intent === 'set-active' && !change.active && !change.confirmed) {
+		return redirect(`${listUrlWith(request, { deactivate: change.membershipId })}#${CONFIRM_STEP_ID}`)
+	}
 	try {
 		if (change.intent === 'update') {
 			await updateMember({ organisationId: organisation.id, actorId: user.id, ...change })
@@ -53,22 +82,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
 				: change.active
 					? 'Member reactivated.'
 					: 'Member deactivated: they can no longer open this organisation.'
-	return redirectWithFlash(`/org/${organisation.slug}/members`, { type: 'success', message })
+	return redirectWithFlash(listUrlWith(request, { deactivate: null }), { type: 'success', message })
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
+type Member = LoaderData['table']['members'][number]
 
-function MemberEditor({ member, departments }: { member: LoaderData['members'][number]; departments: LoaderData['departments'] }) {
+function MemberEditor({ member, departments }: { member: Member; departments: LoaderData['departments'] }) {
 	const [form, fields] = useSchemaForm(UpdateMemberSchema, {
-		id: `member-${member.id}`,
-		defaultValue: { role: member.role, departmentId: member.department?.id ?? '' },
+		id: `member-${member.membershipId}`,
+		defaultValue: { role: member.role, departmentId: member.departmentId ?? '' },
 	})
 	return (
 		<Form method="POST" {...getFormProps(form)} className="inline-form">
 			<input type="hidden" name="intent" value="update" />
-			<input type="hidden" name="membershipId" value={member.id} />
+			<input type="hidden" name="membershipId" value={member.membershipId} />
 			<label className="visually-hidden" htmlFor={fields.role.id}>
-				Role of {member.user.name}
+				Role of {member.name}
 			</label>
 			<select {...getSelectProps(fields.role)}>
 				{ROLES.map((role) => (
@@ -78,7 +108,7 @@ function MemberEditor({ member, departments }: { member: LoaderData['members'][n
 				))}
 			</select>
 			<label className="visually-hidden" htmlFor={fields.departmentId.id}>
-				Department of {member.user.name}
+				Department of {member.name}
 			</label>
 			<select {...getSelectProps(fields.departmentId)}>
 				<option value="">No department</option>
@@ -89,24 +119,24 @@ function MemberEditor({ member, departments }: { member: LoaderData['members'][n
 				))}
 			</select>
 			<button type="submit" className="button-small">
-				Save
+				Save <span className="visually-hidden">{member.name}</span>
 			</button>
 		</Form>
 	)
 }
 
 /** Which departments a manager sees on the compliance dashboard. */
-function ManagerDepartmentsEditor({ member, departments }: { member: LoaderData['members'][number]; departments: LoaderData['departments'] }) {
-	const limitedTo = new Set(member.managedDepartments.map(({ departmentId }) => departmentId))
+function ManagerDepartmentsEditor({ member, departments }: { member: Member; departments: LoaderData['departments'] }) {
+	const limitedTo = new Set(member.managedDepartmentIds)
 	const names = departments.filter((department) => limitedTo.has(department.id)).map((department) => department.name)
 	return (
 		<details className="manager-scope">
 			<summary>Sees {names.length ? names.join(', ') : 'the whole organisation'}</summary>
 			<Form method="POST">
 				<input type="hidden" name="intent" value="limit-departments" />
-				<input type="hidden" name="membershipId" value={member.id} />
+				<input type="hidden" name="membershipId" value={member.membershipId} />
 				<fieldset>
-					<legend>Departments {member.user.name} manages</legend>
+					<legend>Departments {member.name} manages</legend>
 					{departments.map((department) => (
 						<label key={department.id} className="choice">
 							<input type="checkbox" name="departmentIds" value={department.id} defaultChecked={limitedTo.has(department.id)} /> {department.name}
@@ -122,56 +152,121 @@ function ManagerDepartmentsEditor({ member, departments }: { member: LoaderData[
 	)
 }
 
-export default function MembersPage() {
-	const { members, departments, isAdmin, ownMembershipId } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
-	const formErrors = actionData?.result.error?.[''] ?? null
+function ActivationControl({ member, queryHref }: { member: Member; queryHref: ReturnType<typeof useQueryHref> }) {
+	if (member.deactivatedAt) {
+		return (
+			<Form method="POST" className="inline-form">
+				<input type="hidden" name="intent" value="set-active" />
+				<input type="hidden" name="membershipId" value={member.membershipId} />
+				<input type="hidden" name="active" value="true" />
+				<button type="submit" className="button-small button-secondary">
+					Reactivate<span className="visually-hidden"> {member.name}</span>
+				</button>
+			</Form>
+		)
+	}
 	return (
-		<section aria-labelledby="members-title">
-			<h2 id="members-title">Members ({members.filter((member) => !member.deactivatedAt).length} active)</h2>
-			{isAdmin ? (
-				<p>
-					<Link to="import">Import members from a CSV file</Link>
-				</p>
-			) : null}
+		<Link to={`${queryHref({ deactivate: member.membershipId })}#${CONFIRM_STEP_ID}`} className="button button-small button-danger">
+			Deactivate<span className="visually-hidden"> {member.name}</span>
+		</Link>
+	)
+}
+
+export default function MembersPage() {
+	const { organisation, table, departments, query, isAdmin, ownMembershipId, confirmDeactivation } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const queryHref = useQueryHref()
+	const formErrors = actionData?.result.error?.[''] ?? null
+	const base = `/org/${organisation.slug}`
+	return (
+		<section aria-labelledby="members-title" className="stack">
+			<div className="actions actions-spread">
+				<h2 id="members-title" className="flush">
+					Members
+				</h2>
+				{isAdmin ? (
+					<div className="actions">
+						<Link to={`${base}/members/import`} className="button button-secondary">
+							Import from CSV
+						</Link>
+					</div>
+				) : null}
+			</div>
 			{formErrors ? (
 				<div role="alert" className="form-error">
 					<ErrorList errors={formErrors} />
 				</div>
 			) : null}
-			<DataTable columns={['Name', 'Email', isAdmin ? 'Role and department' : 'Role', ...(isAdmin ? [] : ['Department']), 'Status']}>
-				{members.map((member) => (
-					<tr key={member.id}>
-						<td>{member.user.name}</td>
-						<td>{member.user.email}</td>
-						{isAdmin ? (
+			{confirmDeactivation ? (
+				<ConfirmStep
+					title={`Deactivate ${confirmDeactivation.name}?`}
+					fields={{ intent: 'set-active', membershipId: confirmDeactivation.membershipId, active: 'false' }}
+					confirmLabel="Deactivate"
+					cancelHref={queryHref({ deactivate: null })}
+				>
+					<p>
+						{confirmDeactivation.name} ({confirmDeactivation.email}) can no longer open this organisation and drops out of its compliance figures. Their
+						completions and certificates stay; you can reactivate them later.
+					</p>
+				</ConfirmStep>
+			) : null}
+
+			<ListFilters query={query}>
+				<SearchFilter id="member-search" label="Name or email" value={query.q} />
+				<SelectFilter id="member-role" name="role" label="Role" value={query.role} anyLabel="Any role" options={optionsOf(ROLE_LABELS)} />
+				<SelectFilter
+					id="member-department"
+					name="department"
+					label="Department"
+					value={query.department}
+					anyLabel="Any department"
+					options={departments.map((department) => ({ value: department.id, label: department.name }))}
+				/>
+				<SelectFilter id="member-status" name="status" label="Status" value={query.status} anyLabel={null} options={optionsOf(MEMBER_STATUSES)} />
+				<SelectFilter id="member-compliance" name="compliance" label="Compliance" value={query.compliance} anyLabel="Any compliance" options={optionsOf(STATUS_LABELS)} />
+			</ListFilters>
+			<p className="muted" role="status">
+				{table.total === 1 ? '1 member' : `${table.total} members`}
+				{table.pageCount > 1 ? ` · page ${table.page} of ${table.pageCount}` : ''}
+			</p>
+			{table.members.length === 0 ? (
+				<p>No member matches. Clear the search or the filters to see more.</p>
+			) : (
+				<DataTable
+					caption="Members"
+					className="table-cards"
+					columns={['Member', isAdmin ? 'Role and department' : 'Role', ...(isAdmin ? [] : ['Department']), 'Compliance', 'Status']}
+				>
+					{table.members.map((member) => (
+						<tr key={member.membershipId}>
 							<td>
-								<MemberEditor member={member} departments={departments} />
-								{member.role === 'MANAGER' && departments.length > 0 ? <ManagerDepartmentsEditor member={member} departments={departments} /> : null}
+								{/* Compliance counts active members only, so a deactivated one has no page there. */}
+								{member.deactivatedAt ? member.name : <Link to={`${base}/compliance/members/${member.membershipId}`}>{member.name}</Link>}
+								<div className="muted small">{member.email}</div>
 							</td>
-						) : (
-							<>
-								<td>{ROLE_LABELS[member.role]}</td>
-								<td>{member.department?.name ?? '—'}</td>
-							</>
-						)}
-						<td>
-							{member.deactivatedAt ? <span className="badge badge-inactive">Deactivated</span> : <span className="badge">Active</span>}
-							{isAdmin && member.id !== ownMembershipId ? (
-								<Form method="POST" className="inline-form">
-									<input type="hidden" name="intent" value="set-active" />
-									<input type="hidden" name="membershipId" value={member.id} />
-									<input type="hidden" name="active" value={member.deactivatedAt ? 'true' : 'false'} />
-									<button type="submit" className={`button-small ${member.deactivatedAt ? 'button-secondary' : 'button-danger'}`}>
-										{member.deactivatedAt ? 'Reactivate' : 'Deactivate'}
-										<span className="visually-hidden"> {member.user.name}</span>
-									</button>
-								</Form>
-							) : null}
-						</td>
-					</tr>
-				))}
-			</DataTable>
+							{isAdmin ? (
+								<td data-label="Role and department">
+									<MemberEditor member={member} departments={departments} />
+									{member.role === 'MANAGER' && departments.length > 0 ? <ManagerDepartmentsEditor member={member} departments={departments} /> : null}
+								</td>
+							) : (
+								<>
+									<td data-label="Role">{ROLE_LABELS[member.role]}</td>
+									<td data-label="Department">{member.departmentName ?? '—'}</td>
+								</>
+							)}
+							<td data-label="Compliance">{member.complianceStatus ? <StatusBadge status={member.complianceStatus} /> : '—'}</td>
+							<td data-label="Status">
+								<div className="actions">
+									{member.deactivatedAt ? <span className="badge badge-inactive">Deactivated</span> : <span className="badge">Active</span>}
+									{isAdmin && member.membershipId !== ownMembershipId ? <ActivationControl member={member} queryHref={queryHref} /> : null}
+								</div>
+							</td>
+						</tr>
+					))}
+				</DataTable>
+			)}
+			<Pager label="Member pages" page={table.page} pageCount={table.pageCount} />
 		</section>
 	)
 }

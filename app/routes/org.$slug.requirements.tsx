@@ -1,6 +1,7 @@
 import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, type SubmissionResult } from '@conform-to/react'
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { ConfirmStep } from '#app/components/confirm-step.tsx'
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, useSchemaForm } from '#app/components/forms.tsx'
@@ -14,19 +15,23 @@ import {
 	removeRequirement,
 	setRequirementPaused,
 } from '#app/modules/compliance/requirements.server.ts'
-import { AdjustRequirementSchema, CreateRequirementSchema, RequirementActionSchema } from '#app/modules/compliance/schemas.ts'
+import { AdjustRequirementSchema, CreateRequirementSchema, RequirementActionSchema, RequirementsQuerySchema } from '#app/modules/compliance/schemas.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { requireMembership } from '#app/modules/organisations/membership.server.ts'
 import { listDepartments } from '#app/modules/organisations/members.server.ts'
 import { canAdminister, ROLE_LABELS, ROLES } from '#app/modules/organisations/roles.ts'
+import { CONFIRM_STEP_ID } from '#app/utils/form-fields.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 import { formatDate } from '#app/utils/format-date.ts'
 import { redirectWithFlash } from '#app/utils/flash.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { listUrlWith, readListQuery } from '#app/utils/list-query.server.ts'
 
 const adminOnly = { allow: canAdminister, forbiddenMessage: 'Only admins can manage training requirements.' }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const { organisation } = await requireMembership(request, params.slug, adminOnly)
+	const query = readListQuery(request, RequirementsQuerySchema)
 	const [requirements, departments, { courses }] = await Promise.all([
 		listRequirements(organisation.id),
 		listDepartments(organisation.id),
@@ -41,7 +46,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 			requirements.map((requirement) => requirement.courseSlug),
 		).map((course) => course.variants.en.title),
 		departments: departments.map(({ id, name }) => ({ id, name })),
+		confirmRemoval: query.remove ? requirementToConfirm(requirements, query.remove) : null,
 	}
+}
+
+function requirementToConfirm(requirements: { id: string; label: string }[], requirementId: string) {
+	const requirement = requirements.find((candidate) => candidate.id === requirementId)
+	if (!requirement) throw notFound('That requirement is not in this organisation. It may have been removed already.')
+	return { id: requirement.id, label: requirement.label }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -82,6 +94,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			await setRequirementPaused({ ...scope, requirementId: change.requirementId, paused: change.intent === 'pause' })
 			return redirectWithFlash(back, { type: 'success', message: change.intent === 'pause' ? 'Requirement paused.' : 'Requirement resumed.' })
 		case 'remove':
+			// A removal that did not come through the confirmation step goes to it, unchanged.
+			if (!change.confirmed) return redirect(`${listUrlWith(request, { remove: change.requirementId })}#${CONFIRM_STEP_ID}`)
 			await removeRequirement({ ...scope, requirementId: change.requirementId })
 			return redirectWithFlash(back, { type: 'success', message: 'Requirement removed.' })
 	}
@@ -140,7 +154,7 @@ function AdjustRequirement({ requirement, lastResult }: { requirement: Requireme
 }
 
 export default function RequirementsPage() {
-	const { requirements, courses, baseline, baselineCourses, departments } = useLoaderData<typeof loader>()
+	const { requirements, courses, baseline, baselineCourses, departments, confirmRemoval } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const adjusted = actionData && 'adjusted' in actionData ? actionData.adjusted : null
 	const [form, fields] = useSchemaForm(CreateRequirementSchema, {
@@ -155,6 +169,20 @@ export default function RequirementsPage() {
 				Each requirement names a course, who must complete it, how many days they have from when it applies to them (their joining, their move
 				into the department or role, or the requirement’s creation), and how often they renew it.
 			</p>
+
+			{confirmRemoval ? (
+				<ConfirmStep
+					title={`Remove “${confirmRemoval.label}”?`}
+					fields={{ intent: 'remove', requirementId: confirmRemoval.id }}
+					confirmLabel="Remove requirement"
+					cancelHref="."
+				>
+					<p>
+						Nobody needs to complete it any more and it leaves the compliance figures; completions and certificates stay. To stop it for a while
+						instead, pause it.
+					</p>
+				</ConfirmStep>
+			) : null}
 
 			{baselineCourses.length > 0 ? (
 				<Form method="POST" className="card stack">
@@ -196,7 +224,9 @@ export default function RequirementsPage() {
 								) : (
 									<RequirementButton requirementId={requirement.id} intent="pause" label="Pause" />
 								)}
-								<RequirementButton requirementId={requirement.id} intent="remove" label="Remove" />
+								<Link to={`?remove=${requirement.id}#${CONFIRM_STEP_ID}`} className="button button-danger">
+									Remove<span className="visually-hidden"> {requirement.courseTitle}</span>
+								</Link>
 								<AdjustRequirement requirement={requirement} lastResult={adjusted === requirement.id ? actionData?.result : undefined} />
 							</td>
 						</tr>

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
 const HIDDEN_INPUT = 'bulwark:hidden-input'
 
@@ -17,3 +17,12 @@ export function setByPage<Schema extends z.ZodTypeAny>(schema: Schema): Schema {
 export function isSetByPage(schema: z.ZodTypeAny) {
 	return schema.description === HIDDEN_INPUT
 }
+
+/**
+ * The confirmation step's button of a destructive action (deactivate, remove): without it the
+ * server shows the step instead of acting, so neither a stray click nor an old form changes anything.
+ */
+export const CONFIRMED = setByPage(z.literal('yes').optional())
+export const CONFIRMED_FIELD = { name: 'confirmed', value: 'yes' } as const
+/** The step's element: links to it scroll there (on a phone it can sit below the fold). */
+export const CONFIRM_STEP_ID = 'confirm-step'

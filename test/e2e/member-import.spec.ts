@@ -15,7 +15,7 @@ test('an admin previews a German Excel CSV, sees what would change, applies it a
 	const newcomer = `neu-${uniqueId()}@example.test`
 
 	await page.goto(`${organisationUrl}/members`)
-	await page.getByRole('link', { name: 'Import members from a CSV file' }).click()
+	await page.getByRole('link', { name: 'Import from CSV' }).click()
 	await expect(page.getByRole('heading', { name: 'Import members from a CSV file' })).toBeVisible()
 
 	// A wrong line: every problem by its line, and nothing to apply.

@@ -33,8 +33,21 @@ test('an admin applies the training baseline, adjusts it, pauses it and resumes 
 	await requirements.getByRole('button', { name: 'Resume' }).click()
 	await expect(requirements.getByRole('row', { name: /Reporting a security incident/ })).not.toContainText('Paused')
 
+	// Removing asks first: Cancel keeps the requirement, Remove requirement removes it.
+	const other = requirements.getByRole('row').filter({ hasNotText: 'Reporting a security incident' }).filter({ has: page.getByRole('link', { name: /^Remove/ }) }).first()
+	const otherTitle = (await other.getByRole('rowheader').textContent())!.trim()
+	await other.getByRole('link', { name: /^Remove/ }).click()
+	const step = page.getByRole('region', { name: `Remove “${otherTitle}”?` })
+	await step.getByRole('link', { name: 'Cancel' }).click()
+	await expect(step).toHaveCount(0)
+	await expect(requirements.getByRole('row', { name: otherTitle })).toBeVisible()
+	await requirements.getByRole('row', { name: otherTitle }).getByRole('link', { name: /^Remove/ }).click()
+	await step.getByRole('button', { name: 'Remove requirement' }).click()
+	await expect(page.getByRole('status')).toContainText('Requirement removed.')
+	await expect(requirements.getByRole('row', { name: otherTitle })).toHaveCount(0)
+
 	await page.goto(`${organisationUrl}/audit`)
-	for (const action of ['Applied the training baseline', 'Adjusted a training requirement', 'Paused a training requirement', 'Resumed a training requirement']) {
+	for (const action of ['Applied the training baseline', 'Adjusted a training requirement', 'Paused a training requirement', 'Resumed a training requirement', 'Removed a training requirement']) {
 		await expect(page.getByRole('table')).toContainText(action)
 	}
 

@@ -171,7 +171,7 @@ describe('pausing and removing', () => {
 		expect((await requirementsOf(organisation.id))[0]?.pausedAt).toBeInstanceOf(Date)
 		expectRedirect(await act('resume'))
 		expect((await requirementsOf(organisation.id))[0]?.pausedAt).toBeNull()
-		expectRedirect(await act('remove'))
+		expectRedirect(await postRequirements(organisation.slug, cookie, [['intent', 'remove'], ['requirementId', requirement!.id], ['confirmed', 'yes']]))
 		expect(await requirementsOf(organisation.id)).toEqual([])
 		expect(await auditActions(organisation.id)).toEqual([
 			'requirement.baseline_applied',
@@ -186,7 +186,7 @@ describe('pausing and removing', () => {
 		const other = await adminOf('pause-foreign')
 		await postRequirements(other.organisation.slug, other.cookie, [['intent', 'apply-baseline']])
 		const [foreign] = await requirementsOf(other.organisation.id)
-		await expectThrownStatus(postRequirements(organisation.slug, cookie, [['intent', 'remove'], ['requirementId', foreign!.id]]), 404)
+		await expectThrownStatus(postRequirements(organisation.slug, cookie, [['intent', 'remove'], ['requirementId', foreign!.id], ['confirmed', 'yes']]), 404)
 		expect(await requirementsOf(other.organisation.id)).toHaveLength(1)
 	})
 })

@@ -73,8 +73,8 @@ describe('an altered intent or a malformed id: 400 with the altered-form message
 
 describe('a well-formed id of another organisation’s record: refused with a message, nothing changed', () => {
 	test.each([
-		['a member', () => post(membersAction, `/org/${slug}/members`, { intent: 'set-active', membershipId: foreign.membershipId, active: 'false' }), 404],
-		['a requirement', () => post(requirementsAction, `/org/${slug}/requirements`, { intent: 'remove', requirementId: foreign.requirementId }), 404],
+		['a member', () => post(membersAction, `/org/${slug}/members`, { intent: 'set-active', membershipId: foreign.membershipId, active: 'false', confirmed: 'yes' }), 404],
+		['a requirement', () => post(requirementsAction, `/org/${slug}/requirements`, { intent: 'remove', requirementId: foreign.requirementId, confirmed: 'yes' }), 404],
 		['a reminder', () => post(complianceAction, `/org/${slug}/compliance`, { intent: 'remind', membershipId: foreign.membershipId }), 404],
 	] as [string, () => ReturnType<ActionFunction>, number][])('%s', async (_label, submit, status) => {
 		const refused = await expectThrownStatus(Promise.resolve().then(submit), status)

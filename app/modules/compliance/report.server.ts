@@ -2,6 +2,7 @@ import { Prisma } from '#app/generated/prisma/client.ts'
 import { getCourseLibrary } from '#app/modules/courses/course-library.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { likePattern, queryPage } from '#app/utils/list-query.server.ts'
 import { listRequirements, requirementsById } from './requirements.server.ts'
 import { MEMBER_SORTS, type MemberTableQuery } from './schemas.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
@@ -82,9 +83,6 @@ const MEMBER_ORDER: Record<keyof typeof MEMBER_SORTS, Prisma.Sql> = {
 	department: Prisma.sql`"departmentName" NULLS LAST, "name", "membershipId"`,
 }
 
-/** `%` and `_` are wildcards to LIKE; a search means them literally. */
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, '\\$&')}%`
-
 type MemberRow = {
 	membershipId: string
 	name: string
@@ -95,40 +93,30 @@ type MemberRow = {
 	status: RequirementStatus
 }
 
-/** The page's members and how many match in all; one statement, the count also when the page is empty. */
-async function readMemberPage(scope: ManagerScope, query: MemberTableQuery, page: number, at: Date) {
-	const rows = await prisma.$queryRaw<(({ [Key in keyof MemberRow]: MemberRow[Key] | null }) & { total: number })[]>`
-		WITH members AS (
-			SELECT s."membershipId", u."name", u."email", d."name" AS "departmentName", s."requirementCount", s."firstDueOn", ${memberStatus(at)} AS "status"
-			FROM "MemberComplianceState" s
-			JOIN "Membership" m ON m."id" = s."membershipId"
-			JOIN "User" u ON u."id" = m."userId"
-			LEFT JOIN "Department" d ON d."id" = s."departmentId"
-			WHERE s."organisationId" = ${scope.organisationId} ${inScope(scope, Prisma.sql`s."departmentId"`)}
-				${query.department ? Prisma.sql`AND s."departmentId" = ${query.department}` : Prisma.empty}
-				${query.q ? Prisma.sql`AND (u."name" ILIKE ${likePattern(query.q)} OR u."email" ILIKE ${likePattern(query.q)})` : Prisma.empty}
-		),
-		matching AS (SELECT * FROM members ${query.status ? Prisma.sql`WHERE "status" = ${query.status}` : Prisma.empty}),
-		page AS (SELECT * FROM matching ORDER BY ${MEMBER_ORDER[query.sort]} LIMIT ${MEMBER_PAGE_SIZE} OFFSET ${(page - 1) * MEMBER_PAGE_SIZE})
-		SELECT counted."total", page.*
-		FROM (SELECT CAST(COUNT(*) AS INTEGER) AS "total" FROM matching) counted
-		LEFT JOIN page ON TRUE
-		ORDER BY ${MEMBER_ORDER[query.sort]}`
-	const total = rows[0]?.total ?? 0
-	const members = rows.filter((row): row is MemberRow & { total: number } => row.membershipId !== null).map(({ total: _total, ...member }) => member)
-	return { members, total, pageCount: Math.max(1, Math.ceil(total / MEMBER_PAGE_SIZE)) }
-}
-
 /**
  * One page of the member table: searched by name or email, filtered, sorted. A page past the last
  * (a stale link) shows the last one.
  */
 export async function listComplianceMembers(scope: ManagerScope, query: MemberTableQuery, at = new Date()) {
-	const result = await readMemberPage(scope, query, query.page, at)
-	if (result.members.length === 0 && query.page > result.pageCount) {
-		return { ...(await readMemberPage(scope, query, result.pageCount, at)), page: result.pageCount }
-	}
-	return { ...result, page: query.page }
+	const { items, ...pages } = await queryPage<MemberRow>({
+		matching: Prisma.sql`
+			SELECT * FROM (
+				SELECT s."membershipId", u."name", u."email", d."name" AS "departmentName", s."requirementCount", s."firstDueOn", ${memberStatus(at)} AS "status"
+				FROM "MemberComplianceState" s
+				JOIN "Membership" m ON m."id" = s."membershipId"
+				JOIN "User" u ON u."id" = m."userId"
+				LEFT JOIN "Department" d ON d."id" = s."departmentId"
+				WHERE s."organisationId" = ${scope.organisationId} ${inScope(scope, Prisma.sql`s."departmentId"`)}
+					${query.department ? Prisma.sql`AND s."departmentId" = ${query.department}` : Prisma.empty}
+					${query.q ? Prisma.sql`AND (u."name" ILIKE ${likePattern(query.q)} OR u."email" ILIKE ${likePattern(query.q)})` : Prisma.empty}
+			) members
+			${query.status ? Prisma.sql`WHERE "status" = ${query.status}` : Prisma.empty}`,
+		order: MEMBER_ORDER[query.sort],
+		key: 'membershipId',
+		page: query.page,
+		pageSize: MEMBER_PAGE_SIZE,
+	})
+	return { members: items, ...pages }
 }
 
 /** A member's requirements with their status, due dates and completions, and their quiz attempts. */

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { IdSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
 import { COURSE_SLUG_PATTERN } from '#app/modules/courses/course-schema.ts'
 import { ROLES } from '#app/modules/organisations/roles.ts'
-import { setByPage } from '#app/utils/form-fields.ts'
+import { CONFIRMED, setByPage } from '#app/utils/form-fields.ts'
+import { optionalFilter, PageQuerySchema, SearchQuerySchema } from '#app/utils/list-query.ts'
 import { AUDIENCES } from './audience.ts'
 import { REQUIREMENT_STATUSES } from './status.ts'
 
@@ -48,25 +49,22 @@ export const AdjustRequirementSchema = z.object({
 export const RequirementActionSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('pause'), requirementId: RecordIdSchema }),
 	z.object({ intent: z.literal('resume'), requirementId: RecordIdSchema }),
-	z.object({ intent: z.literal('remove'), requirementId: RecordIdSchema }),
+	z.object({ intent: z.literal('remove'), requirementId: RecordIdSchema, confirmed: CONFIRMED }),
 	z.object({ intent: z.literal('apply-baseline') }),
 ])
 
+/** The requirements page's query: the requirement whose removal it asks the admin to confirm. */
+export const RequirementsQuerySchema = z.object({ remove: optionalFilter(IdSchema) })
+
 export const MEMBER_SORTS = { name: 'Name', status: 'Status, worst first', due: 'Due date, soonest first', department: 'Department' } as const
 
-/** The member table's search parameters: a link or a hand-edited URL, so every field is forgiving. */
+/** The member table's search parameters. */
 export const MemberTableQuerySchema = z.object({
-	q: z
-		.string()
-		.trim()
-		.max(100, 'Search for at most 100 characters')
-		.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Search with letters, digits, spaces and punctuation only')
-		.optional()
-		.default(''),
-	status: z.preprocess((value) => (value === '' ? undefined : value), z.enum(REQUIREMENT_STATUSES, { errorMap: () => ({ message: 'Filter by overdue, due, expiring or compliant' }) }).optional()),
-	department: z.preprocess((value) => (value === '' ? undefined : value), IdSchema.optional()),
+	q: SearchQuerySchema,
+	status: optionalFilter(z.enum(REQUIREMENT_STATUSES, { errorMap: () => ({ message: 'Filter by overdue, due, expiring or compliant' }) })),
+	department: optionalFilter(IdSchema),
 	sort: z.preprocess((value) => (value === '' ? undefined : value), z.enum(Object.keys(MEMBER_SORTS) as [keyof typeof MEMBER_SORTS], { errorMap: () => ({ message: 'Sort by name, status, due date or department' }) }).default('status')),
-	page: z.coerce.number({ invalid_type_error: 'The page is a whole number' }).int('The page is a whole number').min(1, 'Pages start at 1').max(100_000, 'There are not that many pages').default(1),
+	page: PageQuerySchema,
 })
 export type MemberTableQuery = z.infer<typeof MemberTableQuerySchema>
 

@@ -1,28 +1,87 @@
-import type { Prisma } from '#app/generated/prisma/client.ts'
+import { Prisma } from '#app/generated/prisma/client.ts'
 import type { Role } from '#app/generated/prisma/enums.ts'
+import { memberStatus } from '#app/modules/compliance/report.server.ts'
+import type { RequirementStatus } from '#app/modules/compliance/status.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { likePattern, queryPage } from '#app/utils/list-query.server.ts'
 import { type AuditEntry, recordAuditEvent, recordAuditEvents } from './audit.server.ts'
-import type { ManagerScope } from './manager-scope.server.ts'
+import { inScope, type ManagerScope } from './manager-scope.server.ts'
 import { ROLE_LABELS } from './roles.ts'
+import type { MemberListQuery } from './schemas.ts'
 
 export class MemberChangeError extends Error {}
 
-/** The members the scope covers: a manager limited to departments sees theirs only. */
-export function listMembers(scope: ManagerScope) {
-	return prisma.membership.findMany({
-		where: { organisationId: scope.organisationId, ...(scope.departmentIds ? { departmentId: { in: scope.departmentIds } } : {}) },
-		orderBy: [{ deactivatedAt: { sort: 'desc', nulls: 'first' } }, { user: { name: 'asc' } }],
-		select: {
-			id: true,
-			role: true,
-			joinedAt: true,
-			deactivatedAt: true,
-			department: { select: { id: true, name: true } },
-			user: { select: { id: true, name: true, email: true } },
-			managedDepartments: { select: { departmentId: true } },
-		},
+export const MEMBERS_PAGE_SIZE = 50
+
+type MemberListRow = {
+	membershipId: string
+	name: string
+	email: string
+	role: Role
+	departmentId: string | null
+	departmentName: string | null
+	deactivatedAt: Date | null
+	/** Null for a deactivated member: compliance counts active members only. */
+	complianceStatus: RequirementStatus | null
+}
+
+const STATUS_CONDITIONS: Record<MemberListQuery['status'], Prisma.Sql> = {
+	active: Prisma.sql`AND m."deactivatedAt" IS NULL`,
+	deactivated: Prisma.sql`AND m."deactivatedAt" IS NOT NULL`,
+	all: Prisma.empty,
+}
+
+/**
+ * One page of the members the scope covers (a manager limited to departments sees theirs only),
+ * searched by name or email and filtered, by name; with each manager's department limits.
+ */
+export async function listMembers(scope: ManagerScope, query: MemberListQuery, at = new Date()) {
+	const { items, ...pages } = await queryPage<MemberListRow>({
+		matching: Prisma.sql`
+			SELECT * FROM (
+				SELECT m."id" AS "membershipId", u."name", u."email", m."role", m."departmentId", d."name" AS "departmentName", m."deactivatedAt",
+					CASE WHEN s."membershipId" IS NULL THEN NULL ELSE ${memberStatus(at)} END AS "complianceStatus"
+				FROM "Membership" m
+				JOIN "User" u ON u."id" = m."userId"
+				LEFT JOIN "Department" d ON d."id" = m."departmentId"
+				LEFT JOIN "MemberComplianceState" s ON s."membershipId" = m."id" AND s."organisationId" = m."organisationId"
+				WHERE m."organisationId" = ${scope.organisationId} ${inScope(scope, Prisma.sql`m."departmentId"`)}
+					${STATUS_CONDITIONS[query.status]}
+					${query.role ? Prisma.sql`AND m."role" = CAST(${query.role} AS "Role")` : Prisma.empty}
+					${query.department ? Prisma.sql`AND m."departmentId" = ${query.department}` : Prisma.empty}
+					${query.q ? Prisma.sql`AND (u."name" ILIKE ${likePattern(query.q)} OR u."email" ILIKE ${likePattern(query.q)})` : Prisma.empty}
+			) members
+			${query.compliance ? Prisma.sql`WHERE "complianceStatus" = ${query.compliance}` : Prisma.empty}`,
+		order: Prisma.sql`"name", "membershipId"`,
+		key: 'membershipId',
+		page: query.page,
+		pageSize: MEMBERS_PAGE_SIZE,
 	})
+	const managerIds = items.filter((member) => member.role === 'MANAGER').map((member) => member.membershipId)
+	const limits = managerIds.length
+		? await prisma.managerDepartment.findMany({
+				where: { membershipId: { in: managerIds }, membership: { organisationId: scope.organisationId } },
+				select: { membershipId: true, departmentId: true },
+			})
+		: []
+	return {
+		...pages,
+		members: items.map((member) => ({
+			...member,
+			managedDepartmentIds: limits.filter((limit) => limit.membershipId === member.membershipId).map((limit) => limit.departmentId),
+		})),
+	}
+}
+
+/** The member a confirmation step names, among those the scope covers. */
+export async function getMemberSummary(scope: ManagerScope, membershipId: string) {
+	const membership = await prisma.membership.findFirst({
+		where: { id: membershipId, organisationId: scope.organisationId, ...(scope.departmentIds ? { departmentId: { in: scope.departmentIds } } : {}) },
+		select: { id: true, deactivatedAt: true, user: { select: { name: true, email: true } } },
+	})
+	if (!membership) throw notFound('That member is not in this organisation.')
+	return { membershipId: membership.id, name: membership.user.name, email: membership.user.email, active: membership.deactivatedAt === null }
 }
 
 export function listDepartments(organisationId: string) {

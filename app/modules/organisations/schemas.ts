@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { EmailSchema, PlainTextSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
-import { setByPage } from '#app/utils/form-fields.ts'
+import { EmailSchema, IdSchema, PlainTextSchema, RecordIdSchema, ticked } from '#app/modules/auth/schemas.ts'
+import { REQUIREMENT_STATUSES } from '#app/modules/compliance/status.ts'
+import { CONFIRMED, setByPage } from '#app/utils/form-fields.ts'
+import { optionalFilter, PageQuerySchema, SearchQuerySchema } from '#app/utils/list-query.ts'
 import { ROLES } from './roles.ts'
 
 export const OrganisationNameSchema = PlainTextSchema({ required: 'Enter the organisation’s name', max: 80 })
@@ -35,6 +37,8 @@ export const SetMemberActiveSchema = z.object({
 	intent: z.literal('set-active'),
 	membershipId: RecordIdSchema,
 	active: setByPage(z.enum(['true', 'false'])).transform((value) => value === 'true'),
+	/** Deactivating needs it (the confirmation step's button); reactivating does not. */
+	confirmed: CONFIRMED,
 })
 
 /** The departments a manager is limited to; none ticked means the whole organisation. */
@@ -62,3 +66,20 @@ export const ImportApplySchema = z.object({
 	fingerprint: setByPage(z.string().regex(/^[0-9a-f]{64}$/)),
 	deactivateMissing: setByPage(z.enum(['true', 'false'])).transform((value) => value === 'true'),
 })
+
+export const MEMBER_STATUSES = { active: 'Active', deactivated: 'Deactivated', all: 'Active and deactivated' } as const
+
+/** The member list's search, filters and page, from the URL. */
+export const MemberListQuerySchema = z.object({
+	q: SearchQuerySchema,
+	role: optionalFilter(z.enum(ROLES, { errorMap: () => ({ message: 'Filter by learner, manager or admin' }) })),
+	department: optionalFilter(IdSchema),
+	status: optionalFilter(
+		z.enum(Object.keys(MEMBER_STATUSES) as [keyof typeof MEMBER_STATUSES], { errorMap: () => ({ message: 'Filter by active or deactivated members' }) }),
+	).transform((value) => value ?? 'active'),
+	compliance: optionalFilter(z.enum(REQUIREMENT_STATUSES, { errorMap: () => ({ message: 'Filter by overdue, due, expiring or compliant' }) })),
+	page: PageQuerySchema,
+	/** The member whose deactivation the page asks the admin to confirm. */
+	deactivate: optionalFilter(IdSchema),
+})
+export type MemberListQuery = z.infer<typeof MemberListQuerySchema>
