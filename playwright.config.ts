@@ -6,6 +6,7 @@ import {
 	SMTP_SINK_SMTP_PORT,
 	SMTP_SINK_URL,
 } from './test/e2e/support/smtp-sink-ports.ts'
+import { TEST_PROVIDER_PORT } from './test/e2e/support/oidc-provider-port.ts'
 
 const PORT = 3100
 const BASE_URL = `http://localhost:${PORT}`
@@ -56,8 +57,20 @@ export default defineConfig({
 			// Empty values win over a developer's .env: embedded database, invitation links not emailed.
 			// One trusted proxy hop lets the rate-limit test act from its own client address
 			// (X-Forwarded-For), so its refusals cannot lock the other tests out.
-			env: { SMTP_URL: '', TRUST_PROXY: 'true' },
+			// The test OpenID Provider (below) is served over plain HTTP on this machine.
+			env: { SMTP_URL: '', TRUST_PROXY: 'true', SSO_ALLOW_HTTP_LOCALHOST: 'true' },
 		}),
+		// A real OpenID Provider with its own log-in pages, for test/e2e/sso.spec.ts.
+		{
+			command: 'npx tsx test/e2e/support/oidc-provider.ts',
+			url: `http://localhost:${TEST_PROVIDER_PORT}/.well-known/openid-configuration`,
+			env: { E2E_APP_URL: BASE_URL },
+			reuseExistingServer: !process.env.CI,
+			timeout: 30_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+		},
 		// A fake mail server that keeps what it receives and lists it on GET /messages.
 		{
 			command: 'npx tsx test/e2e/support/smtp-sink.ts',

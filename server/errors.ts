@@ -248,7 +248,8 @@ export function createAppRequestHandler({
 	const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
 		if (res.headersSent) return next(error)
 		const status = error instanceof ClientError ? error.status : statusOf(error)
-		if (status >= 500) console.error(`Error while handling ${req.method} ${req.originalUrl}:`, error)
+		// The path without the query: an OpenID Provider's redirect carries its code and state there.
+		if (status >= 500) console.error(`Error while handling ${req.method} ${req.path}:`, error)
 		// Express's own URIError: a path it could not decode for a route parameter.
 		const page =
 			error instanceof ClientError

@@ -118,10 +118,13 @@ export function checkProxySetting({ trustProxy }: { trustProxy: boolean }) {
 }
 
 /** Settings that work but deserve a word at start-up. */
-export function configurationWarnings(env: { NODE_ENV: string; COOKIE_SECRET?: string }) {
+export function configurationWarnings(env: { NODE_ENV: string; COOKIE_SECRET?: string; SSO_ALLOW_HTTP_LOCALHOST?: boolean }) {
 	const warnings: string[] = []
 	if (env.NODE_ENV === 'production' && !env.COOKIE_SECRET) {
 		warnings.push('COOKIE_SECRET is not set: flash messages are signed with a key made at start-up, so one pending during a restart, or read by another instance, is dropped. Set COOKIE_SECRET (32+ characters, the same on every instance).')
+	}
+	if (env.NODE_ENV === 'production' && env.SSO_ALLOW_HTTP_LOCALHOST) {
+		warnings.push('SSO_ALLOW_HTTP_LOCALHOST is on: single sign-on may use an OpenID Provider on this machine over plain HTTP. It is meant for the tests; turn it off in production.')
 	}
 	return warnings
 }

@@ -7,6 +7,7 @@ import { PasskeySignInButton } from '#app/components/passkeys.tsx'
 import { requireAnonymous, verifyLogin } from '#app/modules/auth/auth.server.ts'
 import { continueAfterPassword } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
+import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { forwardRetryAfter, tooManyAttempts } from '#app/utils/http.server.ts'
 
@@ -29,6 +30,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const login = await verifyLogin({ email, password, ip: context.clientIp })
 	if (login.status === 'rate-limited') {
 		return tooManyAttempts(submission, login, ['password'])
+	}
+	if (login.status === 'sso-required') {
+		return data({ result: submission.reply({ formErrors: [SSO_MESSAGES.passwordRefused], hideFields: ['password'] }) }, { status: 403 })
 	}
 	if (login.status === 'invalid') {
 		return data(
@@ -69,6 +73,9 @@ export default function LoginPage() {
 			</PasskeySignInButton>
 			<p>
 				<Link to="/forgot-password">Forgot password?</Link>
+			</p>
+			<p>
+				<Link to={`/sso?${searchParams}`}>Sign in with SSO</Link>
 			</p>
 			<p>
 				New here? <Link to={`/signup?${searchParams}`}>Create an account</Link>

@@ -22,6 +22,7 @@ export default function OrganisationLayout() {
 		{ to: `${base}/departments`, label: 'Departments', visible: canAdminister(role) },
 		{ to: `${base}/requirements`, label: 'Requirements', visible: canAdminister(role) },
 		{ to: `${base}/outbox`, label: 'Outbox', visible: canAdminister(role) },
+		{ to: `${base}/sso`, label: 'Single sign-on', visible: canAdminister(role) },
 		{ to: `${base}/provisioning`, label: 'Provisioning', visible: canAdminister(role) },
 		{ to: `${base}/security`, label: 'Security', visible: canAdminister(role) },
 		{ to: `${base}/audit`, label: 'Audit log', visible: canAdminister(role) },

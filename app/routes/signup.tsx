@@ -7,6 +7,7 @@ import { ACCOUNT_MESSAGES } from '#app/modules/auth/account-messages.ts'
 import { requireAnonymous, signUp, startSession } from '#app/modules/auth/auth.server.ts'
 import { findPasswordProblem } from '#app/modules/auth/password-policy.server.ts'
 import { PASSWORD_MIN_LENGTH, SignupSchema } from '#app/modules/auth/schemas.ts'
+import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
 import { forwardRetryAfter, getAppOrigin, tooManyAttempts } from '#app/utils/http.server.ts'
@@ -36,6 +37,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	const signup = await signUp({ name, email, password, ip: context.clientIp, origin: getAppOrigin(request, getEnv().APP_URL) })
 	if (signup.status === 'rate-limited') {
 		return tooManyAttempts(submission, signup, ['password'])
+	}
+	if (signup.status === 'sso-required') {
+		return data({ result: submission.reply({ fieldErrors: { email: [SSO_MESSAGES.signUpRefused] }, hideFields: ['password'] }) }, { status: 403 })
 	}
 	// The same answer for a new address and a taken one: only the mailbox's owner learns which (decision 028).
 	if (signup.status === 'check-inbox') return data({ result: submission.reply({ resetForm: true }), sentTo: email })

@@ -34,6 +34,9 @@ const EnvSchema = z.object({
 		.min(32, 'ENCRYPTION_KEY must be at least 32 characters (for example `openssl rand -base64 32`)')
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
+	// Lets the app talk to an OpenID Provider over plain HTTP on this machine even in production
+	// mode: for the Playwright run only (docs/decisions/026-single-sign-on-oidc.md).
+	SSO_ALLOW_HTTP_LOCALHOST: booleanFlag,
 	SMTP_URL: z
 		.string()
 		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')

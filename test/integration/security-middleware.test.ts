@@ -234,10 +234,14 @@ describe('checkProxySetting', () => {
 })
 
 describe('configurationWarnings', () => {
-	test('production without COOKIE_SECRET is warned about; development and a set secret are not', () => {
+	test('production without COOKIE_SECRET, or with SSO over plain HTTP allowed, is warned about; development and a set secret are not', () => {
 		expect(configurationWarnings({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/COOKIE_SECRET is not set/)])
 		expect(configurationWarnings({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) })).toEqual([])
 		expect(configurationWarnings({ NODE_ENV: 'development' })).toEqual([])
+		expect(configurationWarnings({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32), SSO_ALLOW_HTTP_LOCALHOST: true })).toEqual([
+			expect.stringMatching(/SSO_ALLOW_HTTP_LOCALHOST is on/),
+		])
+		expect(configurationWarnings({ NODE_ENV: 'development', SSO_ALLOW_HTTP_LOCALHOST: true })).toEqual([])
 	})
 })
 

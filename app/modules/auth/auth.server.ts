@@ -2,6 +2,7 @@ import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
 import { ACCOUNT_EMAIL_POLICY, beforeThisAttempt, LOGIN_FAILURE_POLICY, loginWait, rateLimited, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
+import { isPasswordLogInRefused, isSignUpRefused } from '#app/modules/sso/connections.server.ts'
 import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
@@ -71,6 +72,7 @@ export type SignUpResult =
 	| { status: 'signed-up'; userId: string }
 	| { status: 'check-inbox' }
 	| { status: 'refused' }
+	| { status: 'sso-required' }
 	| ReturnType<typeof rateLimited>
 
 /**
@@ -84,6 +86,7 @@ export type SignUpResult =
 export async function signUp({ name, email, password, ip, origin }: { name: string; email: string; password: string; ip: string; origin: string }): Promise<SignUpResult> {
 	const wait = await takeAttempt([`signup:ip:${ip}`], SIGNUP_POLICY)
 	if (wait > 0) return rateLimited(wait, 'accounts created from your network')
+	if (await isSignUpRefused(email)) return { status: 'sso-required' }
 	const emailed = isEmailConfigured()
 	if (emailed) {
 		// Counted for every address, with an account or not, so a refusal tells nothing apart.
@@ -109,6 +112,7 @@ export async function signUp({ name, email, password, ip, origin }: { name: stri
 export type LoginResult =
 	| { status: 'ok'; userId: string }
 	| { status: 'invalid' }
+	| { status: 'sso-required' }
 	| { status: 'rate-limited'; retryAfterSeconds: number; message: string }
 
 /** Checks credentials under the failed-login limits (per account and per IP address, see loginWait). */
@@ -127,6 +131,8 @@ export async function verifyLogin({ email, password, ip }: { email: string; pass
 	// The account starts afresh; the address only gets this attempt back, so a password sprayer
 	// who guesses one password does not get a new budget.
 	await Promise.all([resetRateLimit(accountKey), refundAttempt(ipKey)])
+	// Asked only of the right password, so the refusal tells a stranger nothing (docs/decisions/026).
+	if (await isPasswordLogInRefused(user.id, email)) return { status: 'sso-required' }
 	return { status: 'ok', userId: user.id }
 }
 

@@ -1,0 +1,20 @@
+/** What single sign-on tells people, in one place for translation (issue 13). */
+export const SSO_MESSAGES = {
+	noOrganisationForDomain: 'No organisation signs in addresses at this domain through single sign-on. Log in with your password instead.',
+	signInExpired: 'This sign-in has expired or was already used. Start again from “Sign in with SSO”.',
+	connectionGone: 'Your organisation no longer signs in through this provider. Start again from “Sign in with SSO”.',
+	providerRefused: 'Your identity provider did not sign you in. Try again, or ask your IT department.',
+	answerNotVerified: 'Your identity provider’s answer could not be verified, so you were not signed in. Start again from “Sign in with SSO”.',
+	providerUnreachable: 'Your identity provider could not be reached. Try again in a moment.',
+	emailNotVerified: 'Your identity provider did not confirm your email address, so you were not signed in. Ask your IT department to send a verified email claim.',
+	domainNotOwned: 'Your identity provider signed you in with an address at a domain this organisation has not claimed. Ask your organisation’s admin.',
+	accountNotMember: 'An account with your address already exists. Log in with your password, or ask your organisation’s admin to invite that account; single sign-on then links to it.',
+	membershipDeactivated: 'Your membership in this organisation was deactivated. Ask your organisation’s admin.',
+	passwordRefused: 'Your organisation signs you in through single sign-on. Use “Sign in with SSO” instead of a password.',
+	signUpRefused: 'Addresses at this domain sign in through their organisation’s single sign-on. Use “Sign in with SSO” on the log-in page.',
+	domainTaken: 'Another organisation already signs in this domain through single sign-on.',
+	publicDomain: 'This is a public email provider’s domain: no organisation can claim it.',
+	secretRequired: 'Enter the client secret your identity provider gave you',
+	connectionTestPassed: 'Connected: the provider’s discovery document was read and its issuer matches.',
+	connectionTestFailed: 'The provider’s discovery document could not be read at this issuer, or its issuer does not match. Check the issuer URL.',
+} as const
