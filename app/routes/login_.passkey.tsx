@@ -7,6 +7,8 @@ import { checkPasswordlessPasskey, completeLogin, createLoginChallenge, readLogi
 import { MFA_MESSAGES } from '#app/modules/auth/mfa/messages.ts'
 import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from '#app/modules/auth/mfa/passkeys.server.ts'
 import { PasskeyLoginSchema, PasskeyOptionsSchema } from '#app/modules/auth/mfa/schemas.ts'
+import { mustSignInWithSso } from '#app/modules/sso/connections.server.ts'
+import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { parseSubmission, readForm, readIntent } from '#app/utils/form-submission.server.ts'
 
 // Password-less sign-in with a passkey (a discoverable credential); the log-in page's button posts
@@ -42,6 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 	if (checked.status === 'expired') return data({ message: checked.message }, { status: 400 })
 	if (checked.status === 'unknown') return data({ message: MFA_MESSAGES.passkeyUnknown }, { status: 400 })
 	if (checked.status === 'refused') return data({ message: MFA_MESSAGES.passkeyRefused }, { status: 400 })
+	if (await mustSignInWithSso({ id: checked.userId, email: checked.email })) return data({ message: SSO_MESSAGES.passkeyRefused }, { status: 403 })
 	return completeLogin(request, checked.userId, challenge.redirectTo ?? '/dashboard')
 }
 

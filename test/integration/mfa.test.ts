@@ -24,6 +24,7 @@ import {
 	headersOf,
 	isDataResult,
 	postRequest,
+	randomId,
 	routeContext,
 	sessionCookieFrom,
 	type TestUser,
@@ -361,6 +362,29 @@ describe('passkeys', () => {
 		)
 		expect(unknown.data.message).toMatch(/not registered/)
 		expect(sessionCookieFrom(unknown)).toBeNull()
+	})
+
+	test('a member whose organisation made single sign-on mandatory for their domain cannot sign in with a passkey instead', async () => {
+		const domain = `sso-${randomId()}.test`
+		const user = await createUser({ email: `member@${domain}` })
+		const authenticator = createSoftwareAuthenticator()
+		await addPasskey(user, authenticator)
+		const { organisation } = await createOrganisationWithAdmin({ prefix: 'passkey-sso' })
+		await addMember(organisation.id, { user })
+		await prisma.ssoConnection.create({
+			data: { organisationId: organisation.id, issuer: 'https://idp.example.test', clientId: 'bulwark', clientSecretEncrypted: 'unused', mandatory: true },
+			select: { id: true },
+		})
+		await prisma.ssoDomain.create({ data: { domain, organisationId: organisation.id }, select: { domain: true } })
+
+		const offered = expectData(await passwordlessAction(args(postRequest('/login/passkey', { intent: 'options' }))), 200)
+		const cookie = challengeCookieFrom(offered)!
+		const refused = expectData(
+			await passwordlessAction(args(postRequest('/login/passkey', { intent: 'passkey', response: JSON.stringify(authenticator.authenticate(offered.data.options)) }, { cookie }))),
+			403,
+		)
+		expect(refused.data.message).toMatch(/single sign-on/)
+		expect(sessionCookieFrom(refused)).toBeNull()
 	})
 
 	test('an answer for the wrong origin is refused even from a registered passkey', async () => {

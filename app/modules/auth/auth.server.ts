@@ -2,7 +2,7 @@ import { redirect } from '@remix-run/node'
 import { parse } from 'cookie'
 import { ACCOUNT_EMAIL_POLICY, beforeThisAttempt, LOGIN_FAILURE_POLICY, loginWait, rateLimited, SIGNUP_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, recordAttempt, refundAttempt, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
-import { isPasswordLogInRefused, isSignUpRefused } from '#app/modules/sso/connections.server.ts'
+import { isSignUpRefused, mustSignInWithSso } from '#app/modules/sso/connections.server.ts'
 import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { isUniqueConstraintError, prisma } from '#app/utils/db.server.ts'
 import { isEmailConfigured } from '#app/utils/email.server.ts'
@@ -132,7 +132,7 @@ export async function verifyLogin({ email, password, ip }: { email: string; pass
 	// who guesses one password does not get a new budget.
 	await Promise.all([resetRateLimit(accountKey), refundAttempt(ipKey)])
 	// Asked only of the right password, so the refusal tells a stranger nothing (docs/decisions/026).
-	if (await isPasswordLogInRefused(user.id, email)) return { status: 'sso-required' }
+	if (await mustSignInWithSso({ id: user.id, email })) return { status: 'sso-required' }
 	return { status: 'ok', userId: user.id }
 }
 

@@ -115,17 +115,18 @@ export async function findConnectionForEmail(email: string) {
 }
 
 /**
- * Whether a password may sign this account in: not when it is an active member of an organisation
- * that made SSO mandatory for the address's domain. Only members are held to it, so a domain
- * claimed by the wrong organisation cannot lock strangers out (docs/decisions/026).
+ * Whether this account must sign in through its organisation's provider, so a password or a
+ * passkey is refused: when it is an active member of an organisation that made SSO mandatory for
+ * the address's domain. Only members are held to it, so a domain claimed by the wrong organisation
+ * cannot lock strangers out (docs/decisions/026).
  */
-export async function isPasswordLogInRefused(userId: string, email: string) {
+export async function mustSignInWithSso(user: { id: string; email: string }) {
 	const count = await prisma.ssoDomain.count({
 		where: {
-			domain: domainOfEmail(email),
+			domain: domainOfEmail(user.email),
 			organisation: {
 				ssoConnection: { is: { enabled: true, mandatory: true } },
-				memberships: { some: { userId, deactivatedAt: null } },
+				memberships: { some: { userId: user.id, deactivatedAt: null } },
 			},
 		},
 	})

@@ -11,6 +11,7 @@ export const SSO_MESSAGES = {
 	accountNotMember: 'An account with your address already exists. Log in with your password, or ask your organisation’s admin to invite that account; single sign-on then links to it.',
 	membershipDeactivated: 'Your membership in this organisation was deactivated. Ask your organisation’s admin.',
 	passwordRefused: 'Your organisation signs you in through single sign-on. Use “Sign in with SSO” instead of a password.',
+	passkeyRefused: 'Your organisation signs you in through single sign-on. Use “Sign in with SSO” on the log-in page instead of a passkey.',
 	signUpRefused: 'Addresses at this domain sign in through their organisation’s single sign-on. Use “Sign in with SSO” on the log-in page.',
 	domainTaken: 'Another organisation already signs in this domain through single sign-on.',
 	publicDomain: 'This is a public email provider’s domain: no organisation can claim it.',

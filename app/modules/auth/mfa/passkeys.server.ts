@@ -136,7 +136,7 @@ export async function passkeyAuthenticationOptions(request: Request, challenge: 
 	return options
 }
 
-export type PasskeyAssertionResult = { status: 'ok'; userId: string } | { status: 'unknown' } | { status: 'refused' }
+export type PasskeyAssertionResult = { status: 'ok'; userId: string; email: string } | { status: 'unknown' } | { status: 'refused' }
 
 /**
  * Checks a passkey's signature over the pending log-in's challenge, which is used up first so
@@ -155,7 +155,7 @@ export async function verifyPasskeyAssertion(
 	const credentialId = (response as { id: string }).id
 	const passkey = await prisma.passkey.findFirst({
 		where: { id: credentialId, ...(challenge.userId ? { userId: challenge.userId } : {}) },
-		select: { id: true, userId: true, publicKey: true, counter: true, transports: true },
+		select: { id: true, userId: true, publicKey: true, counter: true, transports: true, user: { select: { email: true } } },
 	})
 	if (!passkey) return { status: 'unknown' }
 	const { origin, rpID } = relyingParty(request)
@@ -174,7 +174,7 @@ export async function verifyPasskeyAssertion(
 		where: { id: passkey.id },
 		data: { counter: verification.authenticationInfo.newCounter, lastUsedAt: now, backedUp: verification.authenticationInfo.credentialBackedUp },
 	})
-	return { status: 'ok', userId: passkey.userId }
+	return { status: 'ok', userId: passkey.userId, email: passkey.user.email }
 }
 
 export async function renamePasskey(user: User, passkeyId: string, name: string) {
