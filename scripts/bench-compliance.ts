@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { median } from './support/median.ts'
-import { createScratchDatabase } from './support/scratch-postgres.ts'
+import { childTarget, runOnEachDatabase, writeChildResult } from './support/each-database.ts'
 
 /**
  * `npm run bench:compliance`: seeds an organisation of BENCH_MEMBERS (100,000) members in 20
@@ -26,7 +24,6 @@ import { createScratchDatabase } from './support/scratch-postgres.ts'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000)
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 5))
-const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test'
 
 const DASHBOARD_ROUTE = 'app/routes/org.$slug.compliance.tsx'
 const CSV_ROUTE = 'app/routes/org.$slug.compliance[.csv].ts'
@@ -304,24 +301,10 @@ async function runChild(target: 'postgres' | 'pglite') {
 		rows,
 		notes,
 	}
-	const { writeFileSync } = await import('node:fs')
-	writeFileSync(process.env.BENCH_COMPLIANCE_RESULT!, JSON.stringify(result))
+	writeChildResult(result)
 }
 
 // ————————————————————————————————————————— parent: both databases —————————————————————————————————————————
-
-function runInChild(target: 'postgres' | 'pglite', env: Record<string, string>, resultFile: string) {
-	return new Promise<ChildResult>((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench-compliance.ts'], {
-			env: { ...process.env, ...env, BENCH_COMPLIANCE_CHILD: target, BENCH_COMPLIANCE_RESULT: resultFile },
-			stdio: 'inherit',
-		})
-		child.on('close', (code) => {
-			if (code !== 0) reject(new Error(`The ${target} benchmark exited with code ${code}`))
-			else resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult)
-		})
-	})
-}
 
 const cell = (met: boolean | null, database: string) => (met === null ? '' : met ? 'yes' : database === 'PostgreSQL' ? '**no**' : 'no')
 
@@ -349,42 +332,20 @@ function printTables(results: { name: string; result: ChildResult }[]) {
 }
 
 async function runParent() {
-	const databases = (process.env.BENCH_DATABASES ?? 'postgres,pglite').split(',').map((name) => name.trim())
-	const scratch = mkdtempSync(path.join(os.tmpdir(), 'bulwark-bench-compliance-'))
-	const results: { name: string; result: ChildResult }[] = []
-	let failed = false
-	try {
+	console.log(`Compliance benchmark: ${thousands(MEMBERS)} members, ${REPEAT} runs of each after one warm-up, ${os.cpus().length} CPUs, Node ${process.version}`)
+	const { results, failed } = await runOnEachDatabase<ChildResult>({
+		name: 'compliance',
+		script: 'scripts/bench-compliance.ts',
+		nodeOptions: ['--expose-gc'],
 		// Production reads the compiled course library; compile it once, into the scratch directory.
-		const { compileCourseLibrary, writeCourseManifest } = await import('#app/modules/courses/course-library.server.ts')
-		const { courses } = await compileCourseLibrary(path.resolve('courses'))
-		const manifest = path.join(scratch, 'manifest.json')
-		await writeCourseManifest(courses, manifest)
-		const common = { NODE_ENV: 'production', COURSE_MANIFEST: manifest, SMTP_URL: '', ENCRYPTION_KEY: 'benchmark-only-encryption-key-0123456789' }
-		console.log(`Compliance benchmark: ${thousands(MEMBERS)} members, ${REPEAT} runs of each after one warm-up, ${os.cpus().length} CPUs, Node ${process.version}`)
-
-		if (databases.includes('postgres')) {
-			const database = await createScratchDatabase(new URL(POSTGRES_SERVER), 'bulwark_bench_compliance')
-			console.log(`\nPostgreSQL: scratch database ${database.name} on ${new URL(POSTGRES_SERVER).host}`)
-			try {
-				results.push({ name: 'PostgreSQL', result: await runInChild('postgres', { ...common, DATABASE_URL: database.url }, path.join(scratch, 'postgres.json')) })
-			} catch (error) {
-				console.error(error instanceof Error ? error.message : error)
-				failed = true
-			} finally {
-				await database.drop()
-			}
-		}
-		if (databases.includes('pglite')) {
-			console.log(`\nPGlite: data directory ${path.join(scratch, 'pglite')}`)
-			try {
-				results.push({ name: 'PGlite', result: await runInChild('pglite', { ...common, DATABASE_URL: '', PGLITE_DATA_DIR: path.join(scratch, 'pglite') }, path.join(scratch, 'pglite.json')) })
-			} catch (error) {
-				console.error(error instanceof Error ? error.message : error)
-			}
-		}
-	} finally {
-		rmSync(scratch, { recursive: true, force: true })
-	}
+		prepare: async (scratch) => {
+			const { compileCourseLibrary, writeCourseManifest } = await import('#app/modules/courses/course-library.server.ts')
+			const { courses } = await compileCourseLibrary(path.resolve('courses'))
+			const manifest = path.join(scratch, 'manifest.json')
+			await writeCourseManifest(courses, manifest)
+			return { COURSE_MANIFEST: manifest }
+		},
+	})
 
 	printTables(results)
 	const postgres = results.find((entry) => entry.name === 'PostgreSQL')
@@ -395,6 +356,6 @@ async function runParent() {
 	process.exitCode = failed || missed.length > 0 ? 1 : 0
 }
 
-const child = process.env.BENCH_COMPLIANCE_CHILD
-if (child === 'postgres' || child === 'pglite') await runChild(child)
+const child = childTarget()
+if (child) await runChild(child)
 else await runParent()

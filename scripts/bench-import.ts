@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
-import { createScratchDatabase } from './support/scratch-postgres.ts'
+import { childTarget, runOnEachDatabase, writeChildResult } from './support/each-database.ts'
 
 /**
  * `npm run bench:import`: a member CSV of BENCH_IMPORT_ROWS (10,000) rows, as German Excel saves
@@ -26,7 +24,6 @@ import { createScratchDatabase } from './support/scratch-postgres.ts'
  */
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000)
-const POSTGRES_SERVER = process.env.BENCH_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test'
 const TARGET_MS = 30_000
 const ROUTE = 'app/routes/org.$slug.members_.import.tsx'
 const DEPARTMENTS = 10
@@ -145,52 +142,14 @@ async function runChild(target: 'postgres' | 'pglite') {
 		written,
 		csvBytes: Buffer.byteLength(csv),
 	}
-	writeFileSync(process.env.BENCH_IMPORT_RESULT!, JSON.stringify(result))
+	writeChildResult(result)
 }
 
 // ————————————————————————————————————————— parent —————————————————————————————————————————
 
-function runInChild(target: 'postgres' | 'pglite', env: Record<string, string>, resultFile: string) {
-	return new Promise<ChildResult>((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-import.ts'], {
-			env: { ...process.env, ...env, BENCH_IMPORT_CHILD: target, BENCH_IMPORT_RESULT: resultFile },
-			stdio: 'inherit',
-		})
-		child.on('close', (code) => (code === 0 ? resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult) : reject(new Error(`The ${target} benchmark exited with code ${code}`))))
-	})
-}
-
 async function runParent() {
-	const databases = (process.env.BENCH_DATABASES ?? 'postgres,pglite').split(',').map((name) => name.trim())
-	const scratch = mkdtempSync(path.join(os.tmpdir(), 'bulwark-bench-import-'))
-	const common = { NODE_ENV: 'production', SMTP_URL: '', ENCRYPTION_KEY: 'benchmark-only-encryption-key-0123456789' }
-	const results: { name: string; result: ChildResult }[] = []
-	let failed = false
 	console.log(`Member import benchmark: a ${thousands(ROWS)}-row CSV previewed and applied once, ${os.cpus().length} CPUs, Node ${process.version}`)
-	try {
-		if (databases.includes('postgres')) {
-			const database = await createScratchDatabase(new URL(POSTGRES_SERVER), 'bulwark_bench_import')
-			console.log(`\nPostgreSQL: scratch database ${database.name} on ${new URL(POSTGRES_SERVER).host}`)
-			try {
-				results.push({ name: 'PostgreSQL', result: await runInChild('postgres', { ...common, DATABASE_URL: database.url }, path.join(scratch, 'postgres.json')) })
-			} catch (error) {
-				console.error(error instanceof Error ? error.message : error)
-				failed = true
-			} finally {
-				await database.drop()
-			}
-		}
-		if (databases.includes('pglite')) {
-			console.log(`\nPGlite: data directory ${path.join(scratch, 'pglite')}`)
-			try {
-				results.push({ name: 'PGlite', result: await runInChild('pglite', { ...common, DATABASE_URL: '', PGLITE_DATA_DIR: path.join(scratch, 'pglite') }, path.join(scratch, 'pglite.json')) })
-			} catch (error) {
-				console.error(error instanceof Error ? error.message : error)
-			}
-		}
-	} finally {
-		rmSync(scratch, { recursive: true, force: true })
-	}
+	const { results, failed } = await runOnEachDatabase<ChildResult>({ name: 'import', script: 'scripts/bench-import.ts' })
 
 	for (const { name, result } of results) {
 		console.log(`\n${name}: ${result.database}; file ${(result.csvBytes / 1024).toFixed(0)} KiB`)
@@ -207,6 +166,6 @@ async function runParent() {
 	process.exitCode = failed || (postgresTotal !== undefined && postgresTotal.ms >= TARGET_MS) ? 1 : 0
 }
 
-const child = process.env.BENCH_IMPORT_CHILD
-if (child === 'postgres' || child === 'pglite') await runChild(child)
+const child = childTarget()
+if (child) await runChild(child)
 else await runParent()
