@@ -5,6 +5,7 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { RETRY_AFTER_SECONDS } from './modules/db/availability.server.ts'
 import { NonceProvider } from './utils/nonce-provider.tsx'
+import { loggablePath } from './utils/loggable-path.ts'
 
 const ABORT_DELAY_MS = 5_000
 
@@ -85,5 +86,5 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
 	dropRemixWording(error)
 	// Client errors are expected; logging them would let anyone flood the log.
 	if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return
-	console.error(`Error while handling ${request.method} ${new URL(request.url).pathname}:`, error)
+	console.error(`Error while handling ${request.method} ${loggablePath(new URL(request.url).pathname)}:`, error)
 }

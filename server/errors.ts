@@ -8,6 +8,7 @@ import {
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express'
 import { SESSION_COOKIE_NAME } from '#app/modules/auth/session.server.ts'
 import { isScimPath, SCIM_CONTENT_TYPE, scimErrorBody } from '#app/modules/scim/errors.ts'
+import { loggablePath } from '#app/utils/loggable-path.ts'
 
 /** A client error the server answers by itself, before or instead of a route; shown as the app's error page. */
 export class ClientError extends Error {
@@ -249,7 +250,7 @@ export function createAppRequestHandler({
 		if (res.headersSent) return next(error)
 		const status = error instanceof ClientError ? error.status : statusOf(error)
 		// The path without the query: an OpenID Provider's redirect carries its code and state there.
-		if (status >= 500) console.error(`Error while handling ${req.method} ${req.path}:`, error)
+		if (status >= 500) console.error(`Error while handling ${req.method} ${loggablePath(req.path)}:`, error)
 		// Express's own URIError: a path it could not decode for a route parameter.
 		const page =
 			error instanceof ClientError

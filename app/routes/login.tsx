@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, useSchemaForm } from '#app/components/forms.tsx'
 import { PasskeySignInButton } from '#app/components/passkeys.tsx'
 import { requireAnonymous, verifyLogin } from '#app/modules/auth/auth.server.ts'
-import { continueAfterPassword } from '#app/modules/auth/mfa/login-challenge.server.ts'
+import { continueAfterFirstFactor } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { LoginSchema } from '#app/modules/auth/schemas.ts'
 import { SSO_MESSAGES } from '#app/modules/sso/messages.ts'
 import { readSubmission } from '#app/utils/form-submission.server.ts'
@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 			{ status: 400 },
 		)
 	}
-	return continueAfterPassword(request, login.userId, redirectTo ?? '/dashboard')
+	return continueAfterFirstFactor(request, login.userId, redirectTo ?? '/dashboard')
 }
 
 export default function LoginPage() {

@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { startSession } from '#app/modules/auth/auth.server.ts'
+import { continueAfterFirstFactor } from '#app/modules/auth/mfa/login-challenge.server.ts'
 import { finishSsoSignIn } from '#app/modules/sso/sign-in.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { getAppOrigin } from '#app/utils/http.server.ts'
@@ -17,7 +17,9 @@ export const headers: HeadersFunction = ({ errorHeaders }) => errorHeaders ?? ne
  */
 export async function loader({ request }: LoaderFunctionArgs) {
 	const { userId, redirectTo, clearCookie } = await finishSsoSignIn({ request, origin: getAppOrigin(request, getEnv().APP_URL) })
-	const response = await startSession(request, userId, redirectTo)
+	// The provider stands in for the password only: an account with a second factor is asked for it
+	// before any session exists, as after a password.
+	const response = await continueAfterFirstFactor(request, userId, redirectTo)
 	response.headers.append('Set-Cookie', clearCookie)
 	return response
 }

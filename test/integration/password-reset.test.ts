@@ -143,6 +143,30 @@ describe('asking for a reset link', () => {
 })
 
 describe('resetting through the link', () => {
+	test('the first proof of an address never confirmed removes the factors and links someone else may have added; a confirmed account keeps its own', async () => {
+		const addWaysIn = async (userId: string) => {
+			await prisma.totpCredential.create({ data: { userId, secretCiphertext: 'unused', confirmedAt: new Date() }, select: { userId: true } })
+			await prisma.recoveryCode.create({ data: { userId, codeHash: `${userId}-code` }, select: { id: true } })
+		}
+		const waysIn = async (userId: string) => ({
+			totp: await prisma.totpCredential.count({ where: { userId } }),
+			recoveryCodes: await prisma.recoveryCode.count({ where: { userId } }),
+		})
+		const claimed = await createUser({ prefix: 'claimed-first' })
+		await prisma.user.update({ where: { id: claimed.id }, data: { emailVerifiedAt: null }, select: { id: true } })
+		await addWaysIn(claimed.id)
+		const owner = await createUser({ prefix: 'confirmed-owner' })
+		await prisma.user.update({ where: { id: owner.id }, data: { emailVerifiedAt: new Date() }, select: { id: true } })
+		await addWaysIn(owner.id)
+
+		for (const user of [claimed, owner]) {
+			const { token } = await issueAccountToken(prisma, user.id, 'RESET')
+			expectRedirect(await resetPassword({ token, password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }), '/login')
+		}
+		expect(await waysIn(claimed.id)).toEqual({ totp: 0, recoveryCodes: 0 })
+		expect(await waysIn(owner.id)).toEqual({ totp: 1, recoveryCodes: 1 })
+	})
+
 	test('sets the password once, ends every session (cached ones too), verifies the address and tells the owner', async () => {
 		const user = await createUser({ prefix: 'resetter' })
 		const sessions = [await createSessionCookie(user.id), await createSessionCookie(user.id)]

@@ -283,6 +283,13 @@ describe('people and groups', () => {
 		const put = await client.put(`/Users/${created.body.id}`, oktaUser(newEmail, { givenName: 'Augusta' }))
 		expect(put.status).toBe(200)
 		expect(await membershipOf(created.body.id)).toMatchObject({ user: { email: newEmail, name: 'Augusta Lovelace' } })
+
+		// Once the person confirmed the address (a reset or a confirmation link), the account is theirs.
+		await prisma.user.update({ where: { email: newEmail }, data: { emailVerifiedAt: new Date() }, select: { id: true } })
+		const taken = await client.put(`/Users/${created.body.id}`, oktaUser(uniqueEmail('taken-back')))
+		expect(taken.status).toBe(400)
+		expect(taken.body.scimType).toBe('mutability')
+		expect((await membershipOf(created.body.id)).user.email).toBe(newEmail)
 	})
 
 	test('a member is in one department: a second group moves them, and the first no longer lists them', async () => {

@@ -245,19 +245,52 @@ describe('single sign-on against a real OpenID Provider', () => {
 		expect(refused.data.message).toMatch(/did not sign you in/)
 	})
 
-	test('an existing account is linked only when it is already a member; a deactivated member is refused', async () => {
-		const { organisation, domain } = await organisationWithSso()
+	test('an existing account is linked only when its owner accepted the invitation, or this organisation’s provisioning made it; a deactivated member is refused', async () => {
+		const { organisation, admin, domain } = await organisationWithSso()
+		const acceptedInvitation = (email: string) =>
+			prisma.invitation.create({
+				data: { organisationId: organisation.id, email, tokenHash: `${randomId()}${randomId()}`, expiresAt: new Date(), acceptedAt: new Date(), invitedById: admin.id },
+				select: { id: true },
+			})
 		const stranger = await createUser({ email: `stranger-${randomId()}@${domain}` })
 		await expectThrownStatus((await signIn(stranger.email)).result, 409)
 		expect(await prisma.membership.count({ where: { userId: stranger.id } })).toBe(0)
 
-		const member = await addMember(organisation.id, { user: await createUser({ email: `member-${randomId()}@${domain}` }) })
-		expectRedirect(await (await signIn(member.user.email)).result)
-		expect(await prisma.ssoIdentity.count({ where: { userId: member.user.id } })).toBe(1)
+		// A membership given without the owner's consent (as SCIM gives an existing account) is not enough.
+		const added = await addMember(organisation.id, { user: await createUser({ email: `added-${randomId()}@${domain}` }) })
+		await expectThrownStatus((await signIn(added.user.email)).result, 409)
+		expect(await prisma.ssoIdentity.count({ where: { userId: added.user.id } })).toBe(0)
+
+		const invited = await addMember(organisation.id, { user: await createUser({ email: `member-${randomId()}@${domain}` }) })
+		await acceptedInvitation(invited.user.email)
+		expectRedirect(await (await signIn(invited.user.email)).result)
+		expect(await prisma.ssoIdentity.count({ where: { userId: invited.user.id } })).toBe(1)
+
+		const provisioned = await addMember(organisation.id, { user: await createUser({ email: `scim-${randomId()}@${domain}` }) })
+		await prisma.membership.update({ where: { id: provisioned.membership.id }, data: { provisionedAccount: true }, select: { id: true } })
+		expectRedirect(await (await signIn(provisioned.user.email)).result)
+		expect(await prisma.ssoIdentity.count({ where: { userId: provisioned.user.id } })).toBe(1)
 
 		const leaver = await addMember(organisation.id, { user: await createUser({ email: `leaver-${randomId()}@${domain}` }), deactivated: true })
+		await acceptedInvitation(leaver.user.email)
 		await expectThrownStatus((await signIn(leaver.user.email)).result, 403)
 		expect(await prisma.ssoIdentity.count({ where: { userId: leaver.user.id } })).toBe(0)
+	})
+
+	test('an account with a second factor is asked for it after the provider, before any session exists; an account made at sign-in has its address confirmed', async () => {
+		const { organisation, domain } = await organisationWithSso()
+		const email = `new-${randomId()}@${domain}`
+		expectRedirect(await (await signIn(email)).result)
+		const created = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true, emailVerifiedAt: true } })
+		expect(created.emailVerifiedAt).not.toBeNull()
+
+		const member = await addMember(organisation.id, { user: await createUser({ email: `factor-${randomId()}@${domain}` }) })
+		await prisma.membership.update({ where: { id: member.membership.id }, data: { provisionedAccount: true }, select: { id: true } })
+		await prisma.totpCredential.create({ data: { userId: member.user.id, secretCiphertext: 'unused', confirmedAt: new Date() }, select: { userId: true } })
+		const sessionsBefore = await prisma.session.count({ where: { userId: member.user.id } })
+		const answer = expectRedirect(await (await signIn(member.user.email)).result, '/login/second-factor')
+		expect(sessionCookieFrom(answer)).toBeNull()
+		expect(await prisma.session.count({ where: { userId: member.user.id } })).toBe(sessionsBefore)
 	})
 
 	test('no code, state or secret reaches the log, whether the sign-in succeeds or is refused', async () => {

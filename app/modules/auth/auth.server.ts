@@ -175,6 +175,7 @@ export async function changePassword({
 	await prisma.$transaction([
 		prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } }),
 		prisma.session.deleteMany({ where: { userId, id: { not: sessionId } } }),
+		prisma.loginChallenge.deleteMany({ where: { userId } }),
 	])
 	return { status: 'ok' as const }
 }

@@ -1,3 +1,4 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
 import { queueEmail } from '#app/modules/mail/outbox.server.ts'
 import { ACCOUNT_EMAIL_POLICY, rateLimited, RESET_REQUEST_POLICY } from '#app/modules/rate-limit/rate-limit.ts'
 import { loginRateLimitKeys, resetRateLimit, takeAttempt } from '#app/modules/rate-limit/rate-limit.server.ts'
@@ -52,9 +53,14 @@ export async function resetPassword({ token, password, origin }: { token: string
 	const reset = await prisma.$transaction(async (tx) => {
 		const userId = await claimAccountToken(tx, token, 'RESET')
 		if (!userId) return null
+		const before = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { emailVerifiedAt: true } })
 		const user = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { email: true } })
 		await markEmailVerified(tx, userId)
 		await tx.session.deleteMany({ where: { userId } })
+		await tx.loginChallenge.deleteMany({ where: { userId } })
+		// An address never confirmed may have been signed up by someone else, who could have added
+		// factors and links of their own: the owner's first proof of the address starts it afresh.
+		if (!before.emailVerifiedAt) await forgetUnconfirmedOwnersWaysIn(tx, userId)
 		await queueEmail(tx, passwordChangedEmail({ to: user.email, origin }))
 		return user
 	})
@@ -62,4 +68,13 @@ export async function resetPassword({ token, password, origin }: { token: string
 	// Failed log-ins before the reset no longer stand between the owner and the new password.
 	await resetRateLimit(loginRateLimitKeys(reset.email, '').accountKey)
 	return { status: 'ok' as const }
+}
+
+/** Every way in besides the password: second factors, passkeys, single sign-on links, pending log-ins. */
+async function forgetUnconfirmedOwnersWaysIn(tx: Prisma.TransactionClient, userId: string) {
+	await tx.totpCredential.deleteMany({ where: { userId } })
+	await tx.recoveryCode.deleteMany({ where: { userId } })
+	await tx.passkey.deleteMany({ where: { userId } })
+	await tx.passkeyRegistration.deleteMany({ where: { userId } })
+	await tx.ssoIdentity.deleteMany({ where: { userId } })
 }

@@ -1,4 +1,5 @@
 import type { ServerBuild } from '@remix-run/node'
+import { loggablePath } from '#app/utils/loggable-path.ts'
 
 /**
  * When the database cannot serve a request (stopped, unreachable, saturated, or its files cannot
@@ -114,7 +115,7 @@ export function logDatabaseOutage(request: Request | undefined, error: unknown) 
 		return
 	}
 	const also = unlogged > 0 ? ` (and ${unlogged} more answered 503 since the last line)` : ''
-	console.error(`Database unavailable, answered 503 to ${request ? `${request.method} ${new URL(request.url).pathname}` : 'a request'}${also}: ${describeError(error)}`)
+	console.error(`Database unavailable, answered 503 to ${request ? `${request.method} ${loggablePath(new URL(request.url).pathname)}` : 'a request'}${also}: ${describeError(error)}`)
 	lastLogged = now
 	unlogged = 0
 }

@@ -25,7 +25,7 @@ const MEMBER_SELECT = {
 	role: true,
 	provisionedAccount: true,
 	department: { select: { id: true, name: true } },
-	user: { select: { id: true, email: true, name: true, _count: { select: { memberships: true } } } },
+	user: { select: { id: true, email: true, name: true, emailVerifiedAt: true, _count: { select: { memberships: true } } } },
 } satisfies Prisma.MembershipSelect
 
 type Member = Prisma.MembershipGetPayload<{ select: typeof MEMBER_SELECT }>
@@ -159,9 +159,10 @@ async function changeUser(actor: ScimActor, id: string, desire: (member: Member)
 			const auditChange = (action: 'member.profile_changed' | 'member.external_id_changed', from: string | null, to: string | null) =>
 				recordAuditEvent(tx, { ...target, action, details: { ...target.details, from, to } })
 
-			// The account is the person's: its identity provider may edit it only when it made it and
-			// no other organisation shares it. Otherwise the name stays theirs, and a new email is refused.
-			const ownsAccount = member.provisionedAccount && member.user._count.memberships === 1
+			// The account is the person's: its identity provider may edit it only when it made it, no
+			// other organisation shares it and the person has not taken it over by confirming the
+			// address (a reset or a confirmation link). Otherwise the name stays theirs, and a new email is refused.
+			const ownsAccount = member.provisionedAccount && member.user._count.memberships === 1 && member.user.emailVerifiedAt === null
 			const name = chooseName(input, member.user.name)
 			if (input.userName !== member.user.email && !ownsAccount) throw new ScimError(400, SCIM_MESSAGES.emailNotProvisioned, 'mutability')
 			if (input.userName !== member.user.email) {

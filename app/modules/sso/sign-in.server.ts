@@ -151,20 +151,33 @@ interface Identity {
 }
 
 /**
- * Links an identity seen for the first time: to the account with the address when it is already
- * a member here, else to a new account (just in time).
+ * Links an identity seen for the first time: to the account with the address when this
+ * organisation took that account in with the person's consent, else to a new account (just in time).
  */
 async function linkIdentity(tx: Prisma.TransactionClient, { organisationId, issuer, subject, email, name }: Identity) {
 	const existing = await tx.user.findUnique({
 		where: { email },
-		select: { id: true, memberships: { where: { organisationId }, select: { id: true } } },
+		select: { id: true, memberships: { select: { organisationId: true, provisionedAccount: true } } },
 	})
-	// Only an account this organisation already took in may be linked: a provider that vouches
-	// for an address does not make a stranger's account its own (decision 026).
-	if (existing && existing.memberships.length === 0) throw refusal(SSO_MESSAGES.accountNotMember, 409)
-	const userId = existing?.id ?? (await tx.user.create({ data: { email, name, passwordHash: await hashUnknownPassword() }, select: { id: true } })).id
+	if (existing && !(await mayLink(tx, organisationId, email, existing.memberships))) throw refusal(SSO_MESSAGES.accountNotMember, 409)
+	// The provider verified the address, so an account made now starts with it confirmed.
+	const userId =
+		existing?.id ?? (await tx.user.create({ data: { email, name, passwordHash: await hashUnknownPassword(), emailVerifiedAt: new Date() }, select: { id: true } })).id
 	await tx.ssoIdentity.create({ data: { organisationId, issuer, subject, userId }, select: { id: true } })
 	return { userId, newAccount: !existing }
+}
+
+/**
+ * A provider that vouches for an address does not make a stranger's account its own, nor does a
+ * membership SCIM gave an existing account without asking its owner (decision 026). An existing
+ * account is linked only when its owner accepted this organisation's invitation, or when this
+ * organisation's provisioning made the account and no other organisation shares it.
+ */
+async function mayLink(tx: Prisma.TransactionClient, organisationId: string, email: string, memberships: { organisationId: string; provisionedAccount: boolean }[]) {
+	const here = memberships.find((membership) => membership.organisationId === organisationId)
+	if (!here) return false
+	if (here.provisionedAccount && memberships.length === 1) return true
+	return (await tx.invitation.count({ where: { organisationId, email, acceptedAt: { not: null } } })) > 0
 }
 
 /**

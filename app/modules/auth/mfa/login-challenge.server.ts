@@ -78,10 +78,11 @@ export function securitySetupPath(redirectTo: string) {
 }
 
 /**
- * After a right password: the second-factor step when the account has one (no session yet),
- * else the session, or the security settings first when an organisation requires a factor.
+ * After the first factor (a right password, or the organisation's identity provider): the
+ * second-factor step when the account has one (no session yet), else the session, or the
+ * security settings first when an organisation requires a factor.
  */
-export async function continueAfterPassword(request: Request, userId: string, redirectTo: string) {
+export async function continueAfterFirstFactor(request: Request, userId: string, redirectTo: string) {
 	if (await hasSecondFactor(userId)) {
 		const { setCookie } = await createLoginChallenge({ userId, redirectTo })
 		return redirect(SECOND_FACTOR_PATH, { headers: { 'Set-Cookie': setCookie } })
