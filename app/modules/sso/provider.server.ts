@@ -3,6 +3,7 @@ import { decryptSecret } from '#app/utils/encryption.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { remember } from '#app/utils/remember.server.ts'
 import { isLoopbackIssuer, issuerProblem } from './issuer.ts'
+import { assertPublicHost, NonPublicHostError } from './public-address.server.ts'
 
 export const CLIENT_SECRET_PURPOSE = 'sso-client-secret'
 /** Seconds the app waits for a provider before answering that it could not be reached. */
@@ -27,11 +28,20 @@ export function allowsHttpLoopback() {
 /** Why the app will not talk to this issuer, or null. */
 export const issuerProblemOf = (issuer: string) => issuerProblem(issuer, { allowHttpLoopback: allowsHttpLoopback() })
 
+/** `fetch` for the provider's endpoints: only to hosts with public addresses. */
+const fetchFromPublicHost: oidc.CustomFetch = async (url, options) => {
+	await assertPublicHost(new URL(url))
+	return fetch(url, options as RequestInit)
+}
+
 function discover(issuer: string, clientId: string, clientSecret: string) {
 	const url = new URL(issuer)
 	const insecure = allowsHttpLoopback() && isLoopbackIssuer(url)
 	return oidc.discovery(url, clientId, undefined, oidc.ClientSecretPost(clientSecret), {
 		timeout: PROVIDER_TIMEOUT_SECONDS,
+		// Discovery and every endpoint it names reach only public addresses (the test provider on
+		// this machine excepted, where plain HTTP to loopback is allowed).
+		...(insecure ? {} : { [oidc.customFetch]: fetchFromPublicHost }),
 		// The ID token's signature is checked against the provider's published keys even though it
 		// comes straight from the token endpoint, where OpenID Connect would let TLS vouch for it.
 		execute: [oidc.enableNonRepudiationChecks, ...(insecure ? [oidc.allowInsecureRequests] : [])],
@@ -76,8 +86,10 @@ export async function canDiscover(connection: ProviderConnection) {
 export class ProviderUnavailableError extends Error {}
 
 /** A network failure or timeout, as opposed to an answer the provider gave. */
-export function isUnreachable(error: unknown) {
-	if (error instanceof TypeError) return true
+export function isUnreachable(error: unknown): boolean {
+	if (error instanceof TypeError || error instanceof NonPublicHostError) return true
 	if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) return true
-	return error instanceof oidc.ClientError && error.cause instanceof DOMException
+	// The host name did not resolve (checked before each fetch, see fetchFromPublicHost).
+	if (error instanceof Error && 'code' in error && (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')) return true
+	return error instanceof Error && error.cause !== undefined && isUnreachable(error.cause)
 }
