@@ -1,5 +1,5 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
-import { countByState, type DeliveryCounts, deliveryState } from '#app/modules/mail/delivery-state.ts'
+import { countByState, type DeliveryCounts, type DeliveryFields, deliveryState } from '#app/modules/mail/delivery-state.ts'
 import { queueEmails } from '#app/modules/mail/outbox.server.ts'
 import { recordAuditEvent } from '#app/modules/organisations/audit.server.ts'
 import { coversDepartment, type ManagerScope, inScope } from '#app/modules/organisations/manager-scope.server.ts'
@@ -118,11 +118,17 @@ export type ReminderDeliveryReport = { days: number; total: number; counts: Deli
 
 /** What became of the reminders this manager queued in the organisation over the last days. */
 export async function reportReminderDelivery({ organisationId, actorId, at = new Date() }: { organisationId: string; actorId: string; at?: Date }): Promise<ReminderDeliveryReport> {
-	const messages = await prisma.outboxMessage.findMany({
-		where: { organisationId, createdById: actorId, kind: 'REMINDER', createdAt: { gte: new Date(at.getTime() - REMINDER_REPORT_DAYS * DAY_MS) } },
-		select: { deliveredAt: true, failedAt: true, attempts: true },
-	})
-	return { days: REMINDER_REPORT_DAYS, total: messages.length, counts: countByState(messages, isEmailConfigured()) }
+	// Counted in the database, one row per combination of the facts a delivery state is read from
+	// (the dashboard asks on every view; a manager may have reminded thousands this week). Each
+	// row's min() values are a member of its group, so deliveryState reads it as any of them.
+	const groups = await prisma.$queryRaw<(DeliveryFields & { count: number })[]>`
+		SELECT min("deliveredAt") AS "deliveredAt", min("failedAt") AS "failedAt", min("attempts") AS "attempts", count(*)::int AS "count"
+		FROM "OutboxMessage"
+		WHERE "organisationId" = ${organisationId} AND "createdById" = ${actorId} AND "kind" = 'REMINDER'
+			AND "createdAt" >= ${new Date(at.getTime() - REMINDER_REPORT_DAYS * DAY_MS)}::timestamp(3)
+		GROUP BY "deliveredAt" IS NULL, "failedAt" IS NULL, "attempts" = 0`
+	const counts = countByState(groups, isEmailConfigured())
+	return { days: REMINDER_REPORT_DAYS, total: Object.values(counts).reduce((sum, count) => sum + count, 0), counts }
 }
 
 /** How many of a member's latest reminders and digests their compliance page lists. */

@@ -27,8 +27,9 @@ export const retryDelayMs = (attempts: number) => 2 ** (attempts - 1) * 60_000
 
 export type DeliveryCounts = Record<DeliveryState, number>
 
-export function countByState(messages: DeliveryFields[], emailConfigured: boolean): DeliveryCounts {
+/** Messages by state; a row with `count` stands for that many messages in the same state. */
+export function countByState(messages: (DeliveryFields & { count?: number })[], emailConfigured: boolean): DeliveryCounts {
 	const counts: DeliveryCounts = { delivered: 0, queued: 0, waiting: 0, retrying: 0, failed: 0, discarded: 0 }
-	for (const message of messages) counts[deliveryState(message, emailConfigured)]++
+	for (const message of messages) counts[deliveryState(message, emailConfigured)] += message.count ?? 1
 	return counts
 }
