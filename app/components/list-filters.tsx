@@ -54,6 +54,30 @@ export function SelectFilter({
 	)
 }
 
+/** The filter by department every member list offers. */
+export function DepartmentFilter({ value, departments }: { value: string | null | undefined; departments: readonly { id: string; name: string }[] }) {
+	return (
+		<SelectFilter
+			id="member-department"
+			name="department"
+			label="Department"
+			value={value}
+			anyLabel="Any department"
+			options={departments.map((department) => ({ value: department.id, label: department.name }))}
+		/>
+	)
+}
+
+/** How many members match a list's filters, and which page this is, announced to screen readers. */
+export function MemberCount({ total, page, pageCount }: { total: number; page: number; pageCount: number }) {
+	return (
+		<p className="muted" role="status">
+			{total === 1 ? '1 member' : `${total} members`}
+			{pageCount > 1 ? ` · page ${page} of ${pageCount}` : ''}
+		</p>
+	)
+}
+
 /** Turns a label map (`{ OVERDUE: 'Overdue' }`) into a select's options. */
 export const optionsOf = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }))
 

@@ -4,7 +4,7 @@ import { DataTable } from '#app/components/data-table.tsx'
 import { StatusBarChart, TrendChart } from '#app/components/compliance/charts.tsx'
 import { StatusBadge } from '#app/components/compliance/status-badge.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ListFilters, optionsOf, SearchFilter, SelectFilter } from '#app/components/list-filters.tsx'
+import { DepartmentFilter, ListFilters, MemberCount, optionsOf, SearchFilter, SelectFilter } from '#app/components/list-filters.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { getComplianceOverview } from '#app/modules/compliance/overview.server.ts'
 import { describeQueuedReminders, describeReminderDelivery } from '#app/modules/compliance/reminder-messages.ts'
@@ -171,20 +171,10 @@ export default function ComplianceDashboard() {
 				<ListFilters query={query}>
 					<SearchFilter id="member-search" label="Name or email" value={query.q} />
 					<SelectFilter id="member-status" name="status" label="Status" value={query.status} anyLabel="Any status" options={optionsOf(STATUS_LABELS)} />
-					<SelectFilter
-						id="member-department"
-						name="department"
-						label="Department"
-						value={query.department}
-						anyLabel="Any department"
-						options={overview.departments.map((department) => ({ value: department.id, label: department.name }))}
-					/>
+					<DepartmentFilter value={query.department} departments={overview.departments} />
 					<SelectFilter id="member-sort" name="sort" label="Sort by" value={query.sort} anyLabel={null} options={optionsOf(MEMBER_SORTS)} />
 				</ListFilters>
-				<p className="muted" role="status">
-					{table.total === 1 ? '1 member' : `${table.total} members`}
-					{table.pageCount > 1 ? ` · page ${table.page} of ${table.pageCount}` : ''}
-				</p>
+				<MemberCount total={table.total} page={table.page} pageCount={table.pageCount} />
 				{table.members.length === 0 ? (
 					<p>No member matches. Clear the search or the filters to see more.</p>
 				) : (

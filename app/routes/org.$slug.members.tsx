@@ -6,7 +6,7 @@ import { ConfirmStep } from '#app/components/confirm-step.tsx'
 import { DataTable } from '#app/components/data-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, useSchemaForm } from '#app/components/forms.tsx'
-import { ListFilters, optionsOf, SearchFilter, SelectFilter, useQueryHref } from '#app/components/list-filters.tsx'
+import { DepartmentFilter, ListFilters, MemberCount, optionsOf, SearchFilter, SelectFilter, useQueryHref } from '#app/components/list-filters.tsx'
 import { Pager } from '#app/components/pager.tsx'
 import { listDepartmentsInScope } from '#app/modules/compliance/report.server.ts'
 import { STATUS_LABELS } from '#app/modules/compliance/status.ts'
@@ -214,21 +214,11 @@ export default function MembersPage() {
 			<ListFilters query={query}>
 				<SearchFilter id="member-search" label="Name or email" value={query.q} />
 				<SelectFilter id="member-role" name="role" label="Role" value={query.role} anyLabel="Any role" options={optionsOf(ROLE_LABELS)} />
-				<SelectFilter
-					id="member-department"
-					name="department"
-					label="Department"
-					value={query.department}
-					anyLabel="Any department"
-					options={departments.map((department) => ({ value: department.id, label: department.name }))}
-				/>
+				<DepartmentFilter value={query.department} departments={departments} />
 				<SelectFilter id="member-status" name="status" label="Status" value={query.status} anyLabel={null} options={optionsOf(MEMBER_STATUSES)} />
 				<SelectFilter id="member-compliance" name="compliance" label="Compliance" value={query.compliance} anyLabel="Any compliance" options={optionsOf(STATUS_LABELS)} />
 			</ListFilters>
-			<p className="muted" role="status">
-				{table.total === 1 ? '1 member' : `${table.total} members`}
-				{table.pageCount > 1 ? ` · page ${table.page} of ${table.pageCount}` : ''}
-			</p>
+			<MemberCount total={table.total} page={table.page} pageCount={table.pageCount} />
 			{table.members.length === 0 ? (
 				<p>No member matches. Clear the search or the filters to see more.</p>
 			) : (
